@@ -1,0 +1,149 @@
+"""``openstack server action show`` and ``openstack server action list``.
+
+Thin commands: parse, call the client, format. The client does the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any, Iterable, Iterator, Tuple
+
+from osc_lib.command import command
+from osc_lib import exceptions
+
+from fj_osc_actions import client as actions_client
+from fj_osc_actions import errors
+from fj_osc_actions import formatting
+
+LOG = logging.getLogger(__name__)
+
+
+def _client(cmd: command.Command) -> actions_client.ActionsClient:
+    return cmd.app.client_manager.fj_server_actions
+
+
+def _command_errors(iterable: Iterable[Any]) -> Iterator[Any]:
+    """Report errors raised while rows are streamed like any other."""
+    try:
+        yield from iterable
+    except errors.ActionsError as error:
+        raise exceptions.CommandError(str(error)) from error
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {value}")
+    return value
+
+
+class _ActionsCommand(command.Command):
+    # OSC logs in before a command runs when auth_required is set; these
+    # commands check their input first and log in through make_client.
+    auth_required = False
+
+    def _add_server_argument(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "server",
+            metavar="<server>",
+            help="Server (name or ID). A deleted server must be given by ID.",
+        )
+
+
+class ShowServerAction(_ActionsCommand, command.ShowOne):
+    """Show a server action and its events.
+
+    Events show when each step started and finished and whether it failed.
+    Non-admin users see events from compute API microversion 2.51 (the
+    default here is 2.58); tracebacks are for admins only.
+    """
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        self._add_server_argument(parser)
+        parser.add_argument(
+            "request_id",
+            metavar="<request-id>",
+            help="Request ID of the action (see `openstack server action list`).",
+        )
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> Tuple[Any, Any]:
+        try:
+            actions_client.check_id(parsed_args.server, "server")
+            actions_client.check_id(parsed_args.request_id, "request ID")
+            client = _client(self)
+            server_id = client.find_server_id(parsed_args.server)
+            action = client.get_action(server_id, parsed_args.request_id)
+            if action.events is None:
+                LOG.warning(formatting.events_not_returned(client.microversion))
+        except errors.ActionsError as error:
+            raise exceptions.CommandError(str(error)) from error
+        return formatting.action_rows(
+            action, client.microversion, parsed_args.formatter
+        )
+
+
+class ListServerActions(_ActionsCommand, command.Lister):
+    """List the actions of a server, newest first.
+
+    Without --limit every page is fetched, so no action is left out.
+    """
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        self._add_server_argument(parser)
+        parser.add_argument(
+            "--long",
+            action="store_true",
+            help="Also list the user and project that started each action.",
+        )
+        parser.add_argument(
+            "--limit",
+            metavar="<num-actions>",
+            type=positive_int,
+            help="List at most this many actions: one page, no following "
+            "(microversion 2.58 or later).",
+        )
+        parser.add_argument(
+            "--marker",
+            metavar="<request-id>",
+            help="List the actions after this request ID (microversion 2.58 "
+            "or later).",
+        )
+        parser.add_argument(
+            "--changes-since",
+            metavar="<changes-since>",
+            help="Only actions updated at or after this ISO 8601 time, e.g. "
+            "2026-11-27T09:00:00Z (microversion 2.58 or later).",
+        )
+        parser.add_argument(
+            "--changes-before",
+            metavar="<changes-before>",
+            help="Only actions updated at or before this ISO 8601 time "
+            "(microversion 2.66 or later).",
+        )
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> Tuple[Any, Any]:
+        try:
+            actions_client.check_id(parsed_args.server, "server")
+            client = _client(self)
+            server_id = client.find_server_id(parsed_args.server)
+            actions = client.list_actions(
+                server_id,
+                limit=parsed_args.limit,
+                marker=parsed_args.marker,
+                changes_since=parsed_args.changes_since,
+                changes_before=parsed_args.changes_before,
+            )
+        except errors.ActionsError as error:
+            raise exceptions.CommandError(str(error)) from error
+        chosen = formatting.list_columns(client.microversion, parsed_args.long)
+        keys = [key for key, _ in chosen]
+        rows = (formatting.list_row(action, keys) for action in actions)
+        return [title for _, title in chosen], _command_errors(rows)

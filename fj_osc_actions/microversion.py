@@ -1,0 +1,64 @@
+"""Compute API microversions: parsing and the features each one gates."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple, Optional
+
+from fj_osc_actions import errors
+
+_VERSION_PATTERN = re.compile(r"^(\d+)\.(\d+)$")
+
+
+class Microversion(NamedTuple):
+    major: int
+    minor: int
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+
+#: Sent when the user asks for no microversion: the first with ``updated_at``
+#: and paging, and old enough for any current cloud.
+DEFAULT = Microversion(2, 58)
+
+MINIMUM = Microversion(2, 1)
+DELETED_SERVERS = Microversion(2, 21)
+MEMBER_EVENTS = Microversion(2, 51)
+UPDATED_AT = Microversion(2, 58)
+PAGING = Microversion(2, 58)
+CHANGES_BEFORE = Microversion(2, 66)
+
+
+def parse(value: Optional[str]) -> Microversion:
+    """Turn the user's ``--os-compute-api-version`` into a microversion.
+
+    No value, or the bare major version ``2`` that old rc files carry, means
+    the plugin's default.
+    """
+    text = (value or "").strip()
+    if text in ("", "2", "2.0"):
+        return DEFAULT
+    match = _VERSION_PATTERN.match(text)
+    if not match:
+        raise errors.InvalidInput(
+            f"Invalid compute API microversion {text!r}: give it as 2.N "
+            f"(for example --os-compute-api-version {DEFAULT}), or leave it "
+            f"unset to use {DEFAULT}."
+        )
+    version = Microversion(int(match.group(1)), int(match.group(2)))
+    if version.major != 2 or version < MINIMUM:
+        raise errors.InvalidInput(
+            f"Compute API microversion {version} is not a 2.x microversion: "
+            f"give one from {MINIMUM} up (for example {DEFAULT})."
+        )
+    return version
+
+
+def require(version: Microversion, needed: Microversion, feature: str) -> None:
+    """Refuse a feature the chosen microversion does not have."""
+    if version < needed:
+        raise errors.InvalidInput(
+            f"{feature} needs compute API microversion {needed} or later, "
+            f"but {version} is in use: add --os-compute-api-version {needed}."
+        )

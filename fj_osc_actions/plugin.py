@@ -1,0 +1,50 @@
+"""The OpenStackClient plugin contract.
+
+Every ``openstack`` run imports this module, so it imports nothing heavy:
+the client is imported when a command of this plugin runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+LOG = logging.getLogger(__name__)
+
+API_NAME = "fj_server_actions"
+# OSC reads <option without "os_"> from the cloud config; no such option is
+# defined: the commands use the compute microversion the user gives with
+# --os-compute-api-version (OSC's own option), read in make_client.
+API_VERSION_OPTION = "os_fj_server_actions_api_version"
+DEFAULT_API_VERSION = "2"
+API_VERSIONS = ("2",)
+
+
+def make_client(instance: Any) -> Any:
+    """Build the ActionsClient from the session OSC already set up."""
+    from fj_osc_actions import client
+
+    # The commands set auth_required = False so that OSC does not log in
+    # before they have checked their input; log in as OSC would, now.
+    instance._auth_required = True
+    instance.setup_auth()
+    config = instance._cli_options.config
+    timeout = config.get("api_timeout")
+    return client.ActionsClient(
+        instance.session,
+        region_name=instance.region_name,
+        interface=instance.interface,
+        endpoint_override=config.get("compute_endpoint_override"),
+        microversion=config.get("compute_api_version"),
+        timeout=float(timeout) if timeout else client.DEFAULT_TIMEOUT,
+    )
+
+
+def build_option_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """No global options of our own: OSC's compute options apply."""
+    return parser
+
+
+def check_api_version(check_version: str) -> bool:
+    return True
