@@ -39,7 +39,8 @@ Data file format (JSON or YAML, same structure as :func:`seed_data`)::
                 result: Error                              # null = running
                 traceback: "..."  # optional, default null
                 host: compute-1   # optional, default the server's host
-                hostId: "..."     # optional, default sha224(project_id+host)
+                hostId: "..."     # optional, default like Nova: sha224 of
+                                  # (action project_id or server's) + host
                 details: "..."    # optional, default null
 
 Only ``servers`` is required in a data file; missing ``domains``, ``projects``
@@ -484,7 +485,9 @@ class Store:
                     "result": e.get("result"),
                     "traceback": e.get("traceback"),
                     "host": host,
-                    "hostId": e.get("hostId", host_id(s["project_id"], host)),
+                    # None = computed per request like Nova:
+                    # sha224((action project_id or server project_id) + host)
+                    "hostId": e.get("hostId"),
                     "details": e.get("details"),
                 }
                 events.append(ev)
