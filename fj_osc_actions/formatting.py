@@ -132,17 +132,27 @@ class EventsColumn(columns.FormattableColumn):
         return [dict(e.raw) for e in events]
 
 
-class EventsJSONColumn(EventsColumn):
-    """Events as JSON text, for ``-f value`` and ``-f shell``."""
+class EventsJSONTextColumn(EventsColumn):
+    """Events as JSON text, for ``-f value``, ``-f shell`` and ``-f csv``."""
 
     def human_readable(self) -> str:
-        return json.dumps(self.machine_readable(), ensure_ascii=False)
+        return self.machine_readable()
+
+    def machine_readable(self) -> str:  # type: ignore[override]
+        return json.dumps(super().machine_readable(), ensure_ascii=False)
+
+
+#: Formatters that keep structured values; the others print text.
+STRUCTURED_FORMATTERS = ("table", "json", "yaml")
 
 
 def events_column(
     action: models.InstanceAction, version: mv.Microversion, formatter: str
 ) -> EventsColumn:
-    column_class = EventsColumn if formatter == "table" else EventsJSONColumn
+    if formatter in STRUCTURED_FORMATTERS:
+        column_class = EventsColumn
+    else:
+        column_class = EventsJSONTextColumn
     return column_class((action.events, events_not_returned(version)))
 
 

@@ -1,0 +1,163 @@
+"""Test helpers: fixtures, a fake identity service and in-process OSC runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import pathlib
+import re
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from unittest import mock
+
+import requests_mock
+
+FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures"
+
+AUTH_URL = "http://identity.test:5000/v3"
+COMPUTE_CATALOG_URL = "http://catalog-compute.test:8774/v2.1/{project}"
+OVERRIDE_URL = "http://override.test:8774/v2.1/%(project_id)s"
+PROJECT_ID = "6f70656e737461636b20342065766572"
+TOKEN = "gAAAAAB-secret-token-value-0123456789"
+PASSWORD = "s3cret-Passw0rd!"
+SERVER_ID = "c8f5e4b2-3a1d-4f6e-9b7a-2d4c6e8f0a11"
+FAILED_REQUEST = "req-00000004-0000-4000-8000-000000000004"
+EAST = "https://compute.jp-east-3.cloud.global.fujitsu.com/v2.1/" + PROJECT_ID
+WEST = "https://compute.jp-west-3.cloud.global.fujitsu.com/v2.1/" + PROJECT_ID
+
+
+def load_fixture(relative: str) -> Dict[str, Any]:
+    return json.loads((FIXTURES / relative).read_text(encoding="utf-8"))
+
+
+def observed(name: str) -> Dict[str, Any]:
+    """A nova-34-observed record: request, status and body."""
+    return load_fixture(f"nova-34-observed/{name}.json")
+
+
+def sample(version: str, name: str) -> Dict[str, Any]:
+    return load_fixture(f"nova-api-samples/os-instance-actions/v{version}/{name}.json")
+
+
+def token_body(regions: Tuple[str, ...] = ("RegionOne", "jp-east-3")) -> Dict[str, Any]:
+    compute_endpoints = [
+        {
+            "id": f"ep-{region}-{interface}",
+            "interface": interface,
+            "region": region,
+            "region_id": region,
+            "url": COMPUTE_CATALOG_URL.format(project=PROJECT_ID)
+            + ("" if interface == "public" else "/" + interface),
+        }
+        for region in regions
+        for interface in ("public", "internal")
+    ]
+    return {
+        "token": {
+            "methods": ["password"],
+            "expires_at": "2099-01-01T00:00:00.000000Z",
+            "issued_at": "2026-11-27T00:00:00.000000Z",
+            "user": {"id": "u1", "name": "demo", "domain": {"id": "d1", "name": "C1"}},
+            "project": {
+                "id": PROJECT_ID,
+                "name": "demo-project",
+                "domain": {"id": "d1", "name": "C1"},
+            },
+            "roles": [{"id": "r1", "name": "member"}],
+            "catalog": [
+                {
+                    "type": "compute",
+                    "name": "nova",
+                    "id": "svc-compute",
+                    "endpoints": compute_endpoints,
+                }
+            ],
+        }
+    }
+
+
+def register_identity(m: requests_mock.Mocker, **kwargs: Any) -> None:
+    m.get(
+        AUTH_URL,
+        json={
+            "version": {
+                "id": "v3.14",
+                "status": "stable",
+                "links": [{"rel": "self", "href": AUTH_URL + "/"}],
+            }
+        },
+    )
+    m.post(
+        AUTH_URL + "/auth/tokens",
+        json=token_body(**kwargs),
+        status_code=201,
+        headers={"X-Subject-Token": TOKEN},
+    )
+
+
+def password_env(region: Optional[str] = "jp-east-3", **extra: str) -> Dict[str, str]:
+    env = {
+        "OS_AUTH_URL": AUTH_URL,
+        "OS_USERNAME": "demo",
+        "OS_PASSWORD": PASSWORD,
+        "OS_USER_DOMAIN_NAME": "C1",
+        "OS_PROJECT_NAME": "demo-project",
+        "OS_PROJECT_DOMAIN_NAME": "C1",
+        "OS_IDENTITY_API_VERSION": "3",
+        "OS_CLOUD": "",
+        # An empty clouds.yaml search path: the developer's own does not leak in.
+        "OS_CLIENT_CONFIG_FILE": os.devnull,
+    }
+    if region:
+        env["OS_REGION_NAME"] = region
+    env.update(extra)
+    return env
+
+
+def compute_requests(m: requests_mock.Mocker) -> List[Any]:
+    return [r for r in m.request_history if "/v2.1" in r.path or "compute" in r.netloc]
+
+
+@contextlib.contextmanager
+def clean_environment(env: Mapping[str, str]) -> Iterator[None]:
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    kept.update(env)
+    with mock.patch.dict(os.environ, kept, clear=True):
+        yield
+
+
+class ShellResult:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code = code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    def __repr__(self) -> str:
+        return f"ShellResult({self.code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+
+
+def run_openstack(argv: List[str], env: Mapping[str, str]) -> ShellResult:
+    """Run the real OSC shell in-process (requests are mocked by the caller)."""
+    from openstackclient import shell
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with clean_environment(env), mock.patch("sys.stdout", stdout), mock.patch(
+        "sys.stderr", stderr
+    ):
+        app = shell.OpenStackShell()
+        app.stdout, app.stderr = stdout, stderr
+        code = app.run(argv)
+    return ShellResult(code, stdout.getvalue(), stderr.getvalue())
+
+
+_URL_PATH = re.compile(r"^https?://[^/]+")
+
+
+def raw_path(request: Any) -> str:
+    """The path as sent on the wire (still percent-encoded)."""
+    return _URL_PATH.sub("", request.url).split("?")[0]
