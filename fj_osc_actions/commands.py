@@ -31,16 +31,6 @@ def _command_errors(iterable: Iterable[Any]) -> Iterator[Any]:
         raise exceptions.CommandError(str(error)) from error
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {value}")
-    return value
-
-
 class _ActionsCommand(command.Command):
     # OSC logs in before a command runs when auth_required is set; these
     # commands check their input first and log in through make_client.
@@ -105,7 +95,7 @@ class ListServerActions(_ActionsCommand, command.Lister):
         parser.add_argument(
             "--limit",
             metavar="<num-actions>",
-            type=positive_int,
+            type=int,
             help="List at most this many actions: one page, no following "
             "(microversion 2.58 or later).",
         )

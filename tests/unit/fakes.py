@@ -145,6 +145,7 @@ def run_openstack(argv: List[str], env: Mapping[str, str]) -> ShellResult:
     """Run the real OSC shell in-process (requests are mocked by the caller)."""
     from openstackclient import shell
 
+    forget_cached_clients()
     stdout, stderr = io.StringIO(), io.StringIO()
     with clean_environment(env), mock.patch("sys.stdout", stdout), mock.patch(
         "sys.stderr", stderr
@@ -153,6 +154,19 @@ def run_openstack(argv: List[str], env: Mapping[str, str]) -> ShellResult:
         app.stdout, app.stderr = stdout, stderr
         code = app.run(argv)
     return ShellResult(code, stdout.getvalue(), stderr.getvalue())
+
+
+def forget_cached_clients() -> None:
+    """OSC caches plugin clients on its ClientManager class, for the process.
+
+    One ``openstack`` run is one process; in-process test runs must not share
+    a client (and its login, endpoint and microversion) with an earlier run.
+    """
+    from osc_lib import clientmanager
+
+    for attribute in vars(clientmanager.ClientManager).values():
+        if isinstance(attribute, clientmanager.ClientCache):
+            attribute._handle = None
 
 
 _URL_PATH = re.compile(r"^https?://[^/]+")
