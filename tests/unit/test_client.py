@@ -93,7 +93,7 @@ class GetActionTest(ClientTestCase):
             (dict(region_name="RegionOne"), catalog_base),
             (dict(region_name="RegionOne", interface="internal"), catalog_base + "/internal"),
         ]
-        self.m.get(catalog_base + "/internal" + SHOW_PATH, json=fakes.observed("show_failed_admin_2.84")["body"])
+        self.reply("show_failed_admin_2.84", SHOW_PATH, base=catalog_base + "/internal")
         for kwargs, expected_base in cases:
             client = self.client(**kwargs)
             client.get_action(fakes.SERVER_ID, fakes.FAILED_REQUEST)
