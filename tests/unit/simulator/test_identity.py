@@ -1,0 +1,260 @@
+"""Keystone v3 side of the simulator."""
+
+import time
+
+from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
+
+from tests.unit.simulator import (DOMAIN, PROJECT, SimTestCase, WEB_01,
+                                  load_observed, password_auth)
+from fj_osc_actions.simulator import Simulator
+from fj_osc_actions.simulator import data as simdata
+
+UNAUTHORIZED = {"error": {"code": 401, "title": "Unauthorized", "message":
+                          "The request you have made requires authentication."}}
+
+
+class TokenTest(SimTestCase):
+
+    def test_issue_by_names(self):
+        r = self.issue(password_auth("admin"))
+        self.assertEqual(201, r.status_code)
+        self.assertTrue(r.headers["X-Subject-Token"])
+        self.assertTrue(r.headers["x-openstack-request-id"].startswith("req-"))
+        tok = r.json()["token"]
+        for key in ("expires_at", "issued_at", "user", "project", "roles",
+                    "methods", "catalog"):
+            self.assertIn(key, tok)
+        self.assertEqual(["password"], tok["methods"])
+        self.assertEqual("admin", tok["user"]["name"])
+        self.assertEqual({"id": simdata.DOMAIN_ID, "name": DOMAIN},
+                         tok["user"]["domain"])
+        self.assertEqual(PROJECT, tok["project"]["id"])
+        self.assertEqual("demo-project", tok["project"]["name"])
+        self.assertEqual(DOMAIN, tok["project"]["domain"]["name"])
+        self.assertEqual({"admin", "member", "reader"},
+                         {x["name"] for x in tok["roles"]})
+        self.assertTrue(tok["expires_at"].endswith("Z"))
+        self.assertGreater(tok["expires_at"], tok["issued_at"])
+
+    def test_issue_by_ids(self):
+        body = {"auth": {"identity": {"methods": ["password"], "password": {
+            "user": {"id": "demo", "password": "demo-secret"}}},
+            "scope": {"project": {"id": PROJECT}}}}
+        r = self.issue(body)
+        self.assertEqual(201, r.status_code, r.text)
+        self.assertEqual(PROJECT, r.json()["token"]["project"]["id"])
+        body = {"auth": {"identity": {"methods": ["password"], "password": {
+            "user": {"name": "demo", "domain": {"id": simdata.DOMAIN_ID},
+                     "password": "demo-secret"}}},
+            "scope": {"project": {"name": "demo-project",
+                                  "domain": {"id": simdata.DOMAIN_ID}}}}}
+        self.assertEqual(201, self.issue(body).status_code)
+
+    def test_wrong_password_and_unknown_user(self):
+        for body in (password_auth("demo", password="nope"),
+                     password_auth("nobody", password="x"),
+                     password_auth("demo", domain="C9999999999"),
+                     password_auth("other", project="demo-project"),
+                     password_auth("demo", project="no-such-project")):
+            with self.subTest(body=body["auth"]["identity"]):
+                r = self.issue(body)
+                self.assertEqual(401, r.status_code)
+                self.assertEqual(UNAUTHORIZED, r.json())
+                self.assertNotIn("X-Subject-Token", r.headers)
+
+    def test_malformed_auth_request(self):
+        r = self.http.post(self.sim.identity_url + "/auth/tokens", data="{",
+                           headers={"Content-Type": "application/json"})
+        self.assertEqual(400, r.status_code)
+        self.assertEqual(400, r.json()["error"]["code"])
+
+    def test_catalog(self):
+        tok = self.issue(password_auth("demo")).json()["token"]
+        by_type = {s["type"]: s for s in tok["catalog"]}
+        self.assertEqual({"compute", "identity"}, set(by_type))
+        compute = by_type["compute"]
+        self.assertEqual("nova", compute["name"])
+        eps = {(e["region_id"], e["interface"]): e["url"]
+               for e in compute["endpoints"]}
+        want = "%s/v2.1/%s" % (self.sim.url, PROJECT)
+        self.assertEqual({(r, i): want for r in ("jp-east-3", "jp-west-3")
+                          for i in ("public", "internal")}, eps)
+        ident = {(e["region_id"], e["interface"]): e["url"]
+                 for e in by_type["identity"]["endpoints"]}
+        self.assertEqual({"jp-east-3", "jp-west-3"}, {r for r, _ in ident})
+        self.assertEqual({self.sim.identity_url}, set(ident.values()))
+        for e in compute["endpoints"]:
+            self.assertEqual(e["region_id"], e["region"])
+
+    def test_other_project_catalog_has_its_id(self):
+        tok = self.issue(password_auth("other", project="other-project")).json()
+        compute = [s for s in tok["token"]["catalog"] if s["type"] == "compute"][0]
+        for e in compute["endpoints"]:
+            self.assertTrue(e["url"].endswith("/v2.1/" + simdata.OTHER_PROJECT_ID))
+
+    def test_unscoped_token_has_no_catalog(self):
+        r = self.issue(password_auth("demo", project=None))
+        self.assertEqual(201, r.status_code)
+        self.assertNotIn("catalog", r.json()["token"])
+        self.assertNotIn("project", r.json()["token"])
+
+    def test_token_method_rescopes(self):
+        unscoped = self.issue(password_auth("demo", project=None))
+        body = {"auth": {"identity": {"methods": ["token"], "token": {
+            "id": unscoped.headers["X-Subject-Token"]}},
+            "scope": {"project": {"id": PROJECT}}}}
+        r = self.issue(body)
+        self.assertEqual(201, r.status_code, r.text)
+        self.assertEqual(["token"], r.json()["token"]["methods"])
+        self.assertEqual(PROJECT, r.json()["token"]["project"]["id"])
+        self.assertEqual(200, self.get("/servers",
+                                       token=r.headers["X-Subject-Token"])
+                         .status_code)
+        body["auth"]["identity"]["token"]["id"] = "bogus"
+        self.assertEqual(401, self.issue(body).status_code)
+
+    def test_validate_token(self):
+        admin = self.token("admin")
+        demo = self.token("demo")
+        r = self.http.get(self.sim.identity_url + "/auth/tokens",
+                          headers={"X-Auth-Token": admin, "X-Subject-Token": demo})
+        self.assertEqual(200, r.status_code)
+        self.assertEqual(demo, r.headers["X-Subject-Token"])
+        self.assertEqual("demo", r.json()["token"]["user"]["name"])
+        r = self.http.get(self.sim.identity_url + "/auth/tokens",
+                          headers={"X-Auth-Token": admin, "X-Subject-Token": "x"})
+        self.assertEqual(404, r.status_code)
+        r = self.http.get(self.sim.identity_url + "/auth/tokens",
+                          headers={"X-Subject-Token": demo})
+        self.assertEqual(401, r.status_code)
+
+    def test_version_documents(self):
+        r = self.http.get(self.sim.url + "/")
+        self.assertEqual(300, r.status_code)
+        values = r.json()["versions"]["values"]
+        self.assertEqual("v3.14", values[0]["id"])
+        self.assertEqual(self.sim.identity_url + "/",
+                         values[0]["links"][0]["href"])
+        for path in ("/v3", "/v3/"):
+            r = self.http.get(self.sim.url + path)
+            self.assertEqual(200, r.status_code)
+            version = r.json()["version"]
+            self.assertEqual("stable", version["status"])
+            self.assertEqual([{"rel": "self", "href": self.sim.identity_url + "/"}],
+                             version["links"])
+            self.assertIn("media-types", version)
+            self.assertTrue(r.headers["x-openstack-request-id"].startswith("req-"))
+
+    def test_log_has_no_secrets(self):
+        token = self.token("demo")
+        self.get("/servers", token=token)
+        text = repr(self.sim.request_log)
+        self.assertNotIn(token, text)
+        self.assertNotIn("demo-secret", text)
+        r = self.http.get(self.sim.url + "/_sim/log")
+        self.assertNotIn(token, r.text)
+        self.assertNotIn("demo-secret", r.text)
+
+
+class ExpiryTest(SimTestCase):
+    sim_kwargs = {"token_ttl": 1}
+
+    def test_token_expires_after_ttl(self):
+        token = self.token("demo")
+        self.assertEqual(200, self.get("/servers", token=token).status_code)
+        time.sleep(1.2)
+        r = self.get("/servers", token=token)
+        self.assertEqual(401, r.status_code)
+        self.assertEqual(load_observed("no_token_401.json")["body"], r.json())
+        self.assertIn("WWW-Authenticate", r.headers)
+
+
+class ExpireControlTest(SimTestCase):
+
+    def test_sim_tokens_expire(self):
+        token = self.token("demo")
+        self.assertEqual(200, self.get("/servers", token=token).status_code)
+        r = self.http.post(self.sim.url + "/_sim/tokens/expire")
+        self.assertEqual(200, r.status_code)
+        self.assertEqual(401, self.get("/servers", token=token).status_code)
+        # a new login works again
+        fresh = self.issue(password_auth("demo")).headers["X-Subject-Token"]
+        self.assertEqual(200, self.get("/servers", token=fresh).status_code)
+
+    def test_python_expire_tokens(self):
+        token = self.token("admin")
+        self.sim.expire_tokens()
+        r = self.get(self.actions_path(WEB_01), token=token)
+        self.assertEqual(401, r.status_code)
+
+
+class KeystoneauthTest(SimTestCase):
+
+    def test_password_session(self):
+        auth = v3.Password(auth_url=self.sim.identity_url, username="demo",
+                           password="demo-secret", user_domain_name=DOMAIN,
+                           project_name="demo-project",
+                           project_domain_name=DOMAIN)
+        sess = ks_session.Session(auth=auth)
+        self.assertTrue(sess.get_token())
+        self.assertEqual(PROJECT, sess.get_project_id())
+        for region in ("jp-east-3", "jp-west-3"):
+            self.assertEqual(
+                "%s/v2.1/%s" % (self.sim.url, PROJECT),
+                sess.get_endpoint(service_type="compute", region_name=region,
+                                  interface="public"))
+        r = sess.get("/servers/%s/os-instance-actions" % WEB_01,
+                     endpoint_filter={"service_type": "compute",
+                                      "region_name": "jp-east-3",
+                                      "interface": "public"},
+                     headers={"OpenStack-API-Version": "compute 2.58"})
+        self.assertEqual(6, len(r.json()["instanceActions"]))
+
+    def test_discovery_of_auth_url_without_version(self):
+        auth = v3.Password(auth_url=self.sim.identity_url, username="admin",
+                           password="admin-secret", user_domain_id=simdata.DOMAIN_ID,
+                           project_id=PROJECT)
+        sess = ks_session.Session(auth=auth)
+        self.assertEqual(PROJECT, sess.get_project_id())
+        from keystoneauth1 import discover
+        disc = discover.get_discovery(sess, self.sim.url + "/", authenticated=False)
+        self.assertEqual((3, 14), disc.version_data()[0]["version"])
+
+    def test_compute_discovery(self):
+        auth = v3.Password(auth_url=self.sim.identity_url, username="demo",
+                           password="demo-secret", user_domain_name=DOMAIN,
+                           project_name="demo-project",
+                           project_domain_name=DOMAIN)
+        sess = ks_session.Session(auth=auth)
+        data = sess.get_endpoint_data(service_type="compute",
+                                      region_name="jp-east-3", interface="public",
+                                      min_version="2.0", max_version="2.latest")
+        self.assertEqual((2, 1), data.min_microversion)
+        self.assertEqual((2, 104), data.max_microversion)
+
+
+class MaxMicroversionTest(SimTestCase):
+    sim_kwargs = {"max_microversion": "2.79"}
+
+    def test_lower_maximum(self):
+        r = self.get(self.actions_path(WEB_01), mv="2.84")
+        self.assertEqual(406, r.status_code)
+        self.assertEqual("Version 2.84 is not supported by the API. Minimum is 2.1 "
+                         "and maximum is 2.79.",
+                         r.json()["computeFault"]["message"])
+        r = self.get(self.actions_path(WEB_01), mv="latest")
+        self.assertEqual("compute 2.79", r.headers["OpenStack-API-Version"])
+        r = self.http.get(self.sim.url + "/v2.1/")
+        self.assertEqual("2.79", r.json()["version"]["version"])
+
+
+class ContextManagerTest(SimTestCase):
+
+    def test_with_statement_stops(self):
+        import requests
+        with Simulator() as sim:
+            url = sim.url
+            self.assertEqual(200, requests.get(url + "/v3", timeout=5).status_code)
+        with self.assertRaises(requests.ConnectionError):
+            requests.get(url + "/v3", timeout=5)
