@@ -1,0 +1,358 @@
+"""Nova compute subset: microversions, paging, isolation, hostile ids, log."""
+
+from urllib.parse import parse_qs, urlsplit
+
+from tests.unit.simulator import (OLD_01, PROJECT, SimTestCase, WEB_01,
+                                  load_observed, rid)
+from fj_osc_actions.simulator import data as simdata
+
+WEB_RIDS = [rid(n) for n in (6, 5, 4, 3, 2, 1)]
+
+
+class MicroversionTest(SimTestCase):
+
+    def test_default_is_2_1_and_headers_echoed(self):
+        r = self.get(self.actions_path())
+        self.assertEqual(200, r.status_code)
+        self.assertEqual("compute 2.1", r.headers["OpenStack-API-Version"])
+        self.assertEqual("2.1", r.headers["X-OpenStack-Nova-API-Version"])
+        self.assertEqual("OpenStack-API-Version, X-OpenStack-Nova-API-Version",
+                         r.headers["Vary"])
+        self.assertNotIn("updated_at", r.json()["instanceActions"][0])
+        self.assertTrue(r.headers["x-compute-request-id"].startswith("req-"))
+        self.assertEqual(r.headers["x-compute-request-id"],
+                         r.headers["x-openstack-request-id"])
+
+    def test_legacy_header(self):
+        r = self.get(self.actions_path(),
+                     headers={"X-OpenStack-Nova-API-Version": "2.58"})
+        self.assertEqual("compute 2.58", r.headers["OpenStack-API-Version"])
+        self.assertIn("updated_at", r.json()["instanceActions"][0])
+
+    def test_new_header_wins(self):
+        r = self.get(self.actions_path(), mv="2.62",
+                     headers={"X-OpenStack-Nova-API-Version": "2.1"})
+        self.assertEqual("2.62", r.headers["X-OpenStack-Nova-API-Version"])
+
+    def test_latest(self):
+        r = self.get(self.actions_path(), mv="latest")
+        self.assertEqual("compute 2.104", r.headers["OpenStack-API-Version"])
+
+    def test_bad_versions(self):
+        for value, status in (("foo", 400), ("2", 400), ("2.01", 400),
+                              ("2.999", 406), ("2.0", 406), ("3.0", 406),
+                              ("1.1", 406)):
+            with self.subTest(value=value):
+                r = self.get(self.actions_path(), mv=value)
+                self.assertEqual(status, r.status_code)
+                key = "badRequest" if status == 400 else "computeFault"
+                self.assertEqual(status, r.json()[key]["code"])
+        r = self.get(self.actions_path(), mv="foo")
+        self.assertEqual(load_observed("bad_mv_format_400.json")["body"], r.json())
+
+    def test_compute_version_documents(self):
+        for path in ("/v2.1", "/v2.1/"):
+            r = self.http.get(self.sim.url + path)
+            self.assertEqual(200, r.status_code)
+            v = r.json()["version"]
+            self.assertEqual(("v2.1", "CURRENT", "2.104", "2.1"),
+                             (v["id"], v["status"], v["version"], v["min_version"]))
+            self.assertEqual(self.sim.url + "/v2.1/", v["links"][0]["href"])
+        r = self.get("/")
+        self.assertEqual("2.104", r.json()["version"]["version"])
+
+
+class ListPagingTest(SimTestCase):
+    sim_kwargs = {"page_size": 2}
+
+    def follow(self, first_url, mv="2.58"):
+        pages, url = [], first_url
+        while url:
+            r = self.http.get(url, headers={"X-Auth-Token": self.token("demo"),
+                                            "OpenStack-API-Version": "compute " + mv},
+                              timeout=10)
+            self.assertEqual(200, r.status_code, r.text)
+            body = r.json()
+            pages.append(body)
+            links = body.get("links") or []
+            url = links[0]["href"] if links else None
+            if links:
+                self.assertEqual("next", links[0]["rel"])
+            self.assertLess(len(pages), 20)
+        return pages
+
+    def test_three_pages_capped_by_page_size(self):
+        first = "%s/v2.1/%s/servers/%s/os-instance-actions" % (
+            self.sim.url, PROJECT, WEB_01)
+        pages = self.follow(first)
+        self.assertEqual(3, len(pages))
+        self.assertEqual(WEB_RIDS, [a["request_id"] for p in pages
+                                    for a in p["instanceActions"]])
+        self.assertNotIn("links", pages[-1])
+        href = pages[0]["links"][0]["href"]
+        self.assertTrue(href.startswith(self.sim.url + "/v2.1/"))
+        q = parse_qs(urlsplit(href).query)
+        self.assertEqual({"limit": ["2"], "marker": [rid(5)]}, q)
+
+    def test_limit_above_page_size_is_capped(self):
+        r = self.get(self.actions_path() + "?limit=5", mv="2.58")
+        self.assertEqual(2, len(r.json()["instanceActions"]))
+
+    def test_below_2_58_no_paging(self):
+        r = self.get(self.actions_path() + "?limit=1&bogus=1", mv="2.57")
+        self.assertEqual(6, len(r.json()["instanceActions"]))
+        self.assertNotIn("links", r.json())
+
+    def test_links_keep_other_params(self):
+        r = self.get(self.actions_path() + "?changes-since=2025-06-02T10:00:00Z",
+                     mv="2.58")
+        body = r.json()
+        self.assertEqual([rid(6), rid(5)],
+                         [a["request_id"] for a in body["instanceActions"]])
+        q = parse_qs(urlsplit(body["links"][0]["href"]).query)
+        self.assertEqual(["2025-06-02T10:00:00Z"], q["changes-since"])
+        pages = self.follow(body["links"][0]["href"])
+        rest = [a["request_id"] for p in pages for a in p["instanceActions"]]
+        self.assertEqual([rid(4), rid(3), rid(2)], rest)
+
+
+class ListParamsTest(SimTestCase):
+
+    def ids(self, query, mv="2.58", server=WEB_01):
+        r = self.get(self.actions_path(server) + query, mv=mv)
+        self.assertEqual(200, r.status_code, r.text)
+        return [a["request_id"] for a in r.json()["instanceActions"]]
+
+    def test_limit_and_marker(self):
+        self.assertEqual(WEB_RIDS[:2], self.ids("?limit=2"))
+        self.assertEqual(WEB_RIDS[2:4], self.ids("?limit=2&marker=" + rid(5)))
+        self.assertEqual(WEB_RIDS[3:], self.ids("?marker=" + rid(4)))
+        self.assertEqual([], self.ids("?marker=" + rid(1)))
+        r = self.get(self.actions_path() + "?limit=2", mv="2.58")
+        self.assertEqual(load_observed("list_admin_2.58_limit2.json")["body"]
+                         ["links"][0]["href"].split("/v2.1/")[1],
+                         r.json()["links"][0]["href"].split("/v2.1/")[1])
+
+    def test_last_full_page_has_no_link(self):
+        r = self.get(self.actions_path() + "?limit=6", mv="2.58")
+        self.assertNotIn("links", r.json())
+
+    def test_unknown_marker(self):
+        r = self.get(self.actions_path() + "?marker=req-nope", mv="2.58")
+        self.assertEqual(400, r.status_code)
+        self.assertEqual({"badRequest": {"code": 400, "message":
+                                         "Marker req-nope could not be found."}},
+                         r.json())
+
+    def test_changes_since_and_before(self):
+        self.assertEqual(WEB_RIDS[:3],
+                         self.ids("?changes-since=2025-06-02T10:30:00Z"))
+        self.assertEqual(WEB_RIDS[:3],
+                         self.ids("?changes-since=2025-06-02T19:30:00%2B09:00"))
+        self.assertEqual(WEB_RIDS[3:],
+                         self.ids("?changes-before=2025-06-02T10:20:00Z", mv="2.66"))
+        self.assertEqual([rid(3)], self.ids(
+            "?changes-since=2025-06-02T10:10:00Z&changes-before=2025-06-02T10:20:00Z",
+            mv="2.66"))
+
+    def test_changes_before_below_2_66(self):
+        r = self.get(self.actions_path() + "?changes-before=2025-06-02T10:20:00Z",
+                     mv="2.58", user="admin")
+        fx = load_observed("list_admin_2.58_changes_before_400.json")
+        self.assertEqual(400, r.status_code)
+        self.assertEqual(fx["body"], r.json())
+
+    def test_invalid_params(self):
+        for query in ("?limit=abc", "?limit=-1", "?limit=1.5",
+                      "?changes-since=yesterday", "?changes-since=2025-13-01T00:00:00Z",
+                      "?changes-before=nope", "?foo=bar",
+                      "?changes-since=2025-06-03T00:00:00Z"
+                      "&changes-before=2025-06-02T00:00:00Z",
+                      "?limit=1&limit=2"):
+            with self.subTest(query=query):
+                r = self.get(self.actions_path() + query, mv="2.66")
+                self.assertEqual(400, r.status_code, r.text)
+                self.assertEqual(400, r.json()["badRequest"]["code"])
+
+    def test_limit_zero(self):
+        self.assertEqual([], self.ids("?limit=0"))
+
+    def test_events_newest_first_and_retry(self):
+        db = simdata.DB_01
+        r = self.get(self.actions_path(db), mv="2.58", user="admin")
+        actions = r.json()["instanceActions"]
+        self.assertEqual(20, len(actions))
+        reboot = [a for a in actions if a["action"] == "reboot"][0]
+        ev = self.get(self.actions_path(db, reboot["request_id"]), mv="2.84",
+                      user="admin").json()["instanceAction"]["events"]
+        self.assertEqual(["compute_reboot_instance"] * 2, [e["event"] for e in ev])
+        self.assertEqual(["Success", "Error"], [e["result"] for e in ev])
+        starts = [e["start_time"] for e in ev]
+        self.assertEqual(sorted(starts, reverse=True), starts)
+
+
+class VisibilityTest(SimTestCase):
+
+    def test_unknown_server_and_action(self):
+        r = self.get(self.actions_path("00000000-0000-4000-8000-000000000000",
+                                       rid(1)), mv="2.58")
+        self.assertEqual(load_observed("show_unknown_server_404.json")["body"],
+                         r.json())
+        r = self.get(self.actions_path(WEB_01, "req-does-not-exist"), mv="2.58")
+        self.assertEqual(load_observed("show_unknown_request_404.json")["body"],
+                         r.json())
+
+    def test_deleted_server_needs_2_21(self):
+        not_found = {"itemNotFound": {"code": 404, "message":
+                                      "Instance %s could not be found." % OLD_01}}
+        for mv in ("2.1", "2.20"):
+            r = self.get(self.actions_path(OLD_01), mv=mv)
+            self.assertEqual(404, r.status_code)
+            self.assertEqual(not_found, r.json())
+        r = self.get(self.actions_path(OLD_01), mv="2.21")
+        self.assertEqual([rid(12), rid(11)],
+                         [a["request_id"] for a in r.json()["instanceActions"]])
+        r = self.get(self.actions_path(OLD_01, rid(12)), mv="2.21")
+        self.assertEqual("delete", r.json()["instanceAction"]["action"])
+        r = self.get("/servers/" + OLD_01, mv="2.84")
+        self.assertEqual(404, r.status_code)
+
+    def test_project_isolation(self):
+        other_server = simdata.OTHER_01
+        r = self.get(self.actions_path(other_server), mv="2.58", user="demo")
+        self.assertEqual(404, r.status_code)
+        self.assertEqual("Instance %s could not be found." % other_server,
+                         r.json()["itemNotFound"]["message"])
+        r = self.get(self.actions_path(WEB_01), mv="2.58", user="other",
+                     project=simdata.OTHER_PROJECT_ID)
+        self.assertEqual(404, r.status_code)
+        r = self.get(self.actions_path(other_server), mv="2.58", user="other",
+                     project=simdata.OTHER_PROJECT_ID)
+        self.assertEqual(200, r.status_code)
+        # the other user's token on demo-project's URL
+        r = self.get(self.actions_path(other_server), mv="2.58", user="other")
+        self.assertEqual(403, r.status_code)
+        self.assertEqual(403, r.json()["forbidden"]["code"])
+        names = [s["name"] for s in self.get("/servers", user="demo")
+                 .json()["servers"]]
+        self.assertNotIn("other-01", names)
+
+    def test_admin_reads_any_project_server_by_id(self):
+        r = self.get(self.actions_path(simdata.OTHER_01), mv="2.58", user="admin")
+        self.assertEqual(200, r.status_code)
+
+    def test_no_role_403(self):
+        r = self.get(self.actions_path(), mv="2.58", user="guest")
+        self.assertEqual(load_observed("list_no_role_403.json")["body"], r.json())
+        r = self.get(self.actions_path(WEB_01, rid(1)), mv="2.58", user="guest")
+        self.assertEqual(403, r.status_code)
+        self.assertIn("os-instance-actions:show", r.json()["forbidden"]["message"])
+
+    def test_no_or_bad_token(self):
+        body = load_observed("no_token_401.json")["body"]
+        for token in (None, "garbage"):
+            h = {"X-Auth-Token": token} if token else {}
+            r = self.http.get("%s/v2.1/%s/servers" % (self.sim.url, PROJECT),
+                              headers=h, timeout=10)
+            self.assertEqual(401, r.status_code)
+            self.assertEqual(body, r.json())
+
+    def test_unknown_compute_route(self):
+        r = self.get("/flavors")
+        self.assertEqual(404, r.status_code)
+        self.assertEqual("The resource could not be found.",
+                         r.json()["itemNotFound"]["message"])
+
+
+class HostileIdTest(SimTestCase):
+
+    def test_encoded_ids_arrive_as_one_segment(self):
+        cases = [("..%2Fx", "../x"), ("a%3Fb", "a?b"), ("%2F", "/"),
+                 ("a%2Fb%2Fos-instance-actions", "a/b/os-instance-actions"),
+                 ("%25", "%"), ("%20web-01", " web-01")]
+        for raw, decoded in cases:
+            with self.subTest(raw=raw):
+                self.sim.clear_log()
+                r = self.get(self.actions_path(raw), mv="2.58")
+                self.assertEqual(404, r.status_code)
+                self.assertEqual("Instance %s could not be found." % decoded,
+                                 r.json()["itemNotFound"]["message"])
+                r = self.get(self.actions_path(WEB_01, raw), mv="2.58")
+                self.assertEqual(404, r.status_code)
+                self.assertEqual("Action %s not found" % decoded,
+                                 r.json()["itemNotFound"]["message"])
+                log = self.sim.compute_requests()
+                self.assertEqual(2, len(log))
+                self.assertEqual("/v2.1/%s/servers/%s/os-instance-actions"
+                                 % (PROJECT, raw), log[0].path)
+                self.assertEqual("/v2.1/%s/servers/%s/os-instance-actions/%s"
+                                 % (PROJECT, WEB_01, raw), log[1].path)
+                self.assertEqual(6, log[1].path.count("/"))
+
+    def test_server_show_hostile(self):
+        r = self.get("/servers/..%2F..%2Fv3")
+        self.assertEqual(404, r.status_code)
+        self.assertEqual("Instance ../../v3 could not be found.",
+                         r.json()["itemNotFound"]["message"])
+
+
+class ServersTest(SimTestCase):
+
+    def test_list_and_name_filter(self):
+        r = self.get("/servers")
+        names = sorted(s["name"] for s in r.json()["servers"])
+        self.assertEqual(["app", "app", "db-01", "web-01"], names)
+        for s in r.json()["servers"]:
+            self.assertEqual({"id", "links", "name"}, set(s))
+        r = self.get("/servers?name=web-01")
+        self.assertEqual([WEB_01], [s["id"] for s in r.json()["servers"]])
+        r = self.get("/servers/detail?name=app")
+        self.assertEqual(2, len(r.json()["servers"]))
+        self.assertEqual(2, len(self.get("/servers?name=%5Eapp%24").json()
+                                ["servers"]))
+        # re.search like Nova, not an anchored match: web-01 and db-01
+        self.assertEqual({"web-01", "db-01"}, {s["name"] for s in self.get(
+            "/servers?name=-0").json()["servers"]})
+        self.assertEqual([], self.get("/servers?name=%5Eeb").json()["servers"])
+
+    def test_show(self):
+        r = self.get("/servers/" + WEB_01, mv="2.84")
+        s = r.json()["server"]
+        for key in ("id", "name", "status", "links", "tenant_id", "user_id",
+                    "created", "updated", "hostId"):
+            self.assertIn(key, s)
+        self.assertEqual(PROJECT, s["tenant_id"])
+        self.assertEqual(404, self.get("/servers/web-01").status_code)
+
+
+class RequestLogTest(SimTestCase):
+
+    def test_log_entries(self):
+        self.token("demo")
+        self.get(self.actions_path() + "?limit=1", mv="2.58")
+        self.http.get(self.sim.url + "/_sim/log")
+        log = self.sim.request_log
+        self.assertEqual(["POST", "GET"], [e.method for e in log])
+        self.assertEqual("/v3/auth/tokens", log[0].path)
+        self.assertIsNone(log[0].microversion)
+        e = log[1]
+        self.assertEqual(("/v2.1/%s/servers/%s/os-instance-actions" % (PROJECT,
+                                                                       WEB_01),
+                          "limit=1", 200, "2.58"),
+                         (e.path, e.query, e.status, e.microversion))
+        self.assertTrue(e.request_id.startswith("req-"))
+        self.assertEqual([e], self.sim.compute_requests())
+        remote = self.http.get(self.sim.url + "/_sim/log").json()
+        self.assertEqual(e._asdict(), remote[1])
+        self.assertEqual(204, self.http.delete(self.sim.url + "/_sim/log")
+                         .status_code)
+        self.assertEqual([], self.sim.request_log)
+        self.get("/servers")
+        self.sim.clear_log()
+        self.assertEqual([], self.sim.compute_requests())
+
+    def test_log_is_a_copy(self):
+        self.get("/servers")
+        log = self.sim.request_log
+        log.clear()
+        self.assertEqual(2, len(self.sim.request_log))
