@@ -79,8 +79,9 @@ class SimTestCase(unittest.TestCase):
         if mv is not None:
             h["OpenStack-API-Version"] = "compute %s" % mv
         h.update(headers or {})
+        kw.setdefault("timeout", TIMEOUT)
         return self.http.get("%s/v2.1/%s%s" % (self.sim.url, project, path),
-                             headers=h, timeout=TIMEOUT, **kw)
+                             headers=h, **kw)
 
     def actions_path(self, server=WEB_01, request_id=None):
         p = "/servers/%s/os-instance-actions" % server

@@ -1,0 +1,120 @@
+"""Injected faults (Python API and /_sim/faults)."""
+
+import time
+
+import requests
+
+from tests.unit.simulator import SimTestCase, WEB_01, password_auth, rid
+
+
+class FaultTest(SimTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.token("demo")  # log in before any fault is queued
+
+    def list_(self):
+        return self.get(self.actions_path(), mv="2.58")
+
+    def test_500_then_success(self):
+        self.sim.inject("500")
+        r = self.list_()
+        self.assertEqual(500, r.status_code)
+        self.assertEqual(500, r.json()["computeFault"]["code"])
+        self.assertTrue(r.headers["x-openstack-request-id"].startswith("req-"))
+        self.assertEqual(200, self.list_().status_code)
+
+    def test_503_times(self):
+        self.sim.inject("503", times=2)
+        self.assertEqual([503, 503, 200],
+                         [self.list_().status_code for _ in range(3)])
+        self.assertEqual([503, 503, 200],
+                         [e.status for e in self.sim.compute_requests()])
+
+    def test_502_html(self):
+        self.sim.inject("502-html")
+        r = self.list_()
+        self.assertEqual(502, r.status_code)
+        self.assertTrue(r.headers["Content-Type"].startswith("text/html"))
+        self.assertIn("<html>", r.text)
+
+    def test_not_json(self):
+        self.sim.inject("not-json")
+        r = self.list_()
+        self.assertEqual(200, r.status_code)
+        self.assertTrue(r.headers["Content-Type"].startswith("application/json"))
+        with self.assertRaises(ValueError):
+            r.json()
+
+    def test_no_instance_action(self):
+        self.sim.inject("no-instance-action", times=2)
+        self.assertEqual({}, self.list_().json())
+        self.assertEqual({}, self.get(self.actions_path(WEB_01, rid(1))).json())
+
+    def test_401_and_403(self):
+        self.sim.inject("401")
+        self.sim.inject("403")
+        r = self.list_()
+        self.assertEqual(401, r.status_code)
+        self.assertEqual("Unauthorized", r.json()["error"]["title"])
+        r = self.list_()
+        self.assertEqual(403, r.status_code)
+        self.assertEqual(403, r.json()["forbidden"]["code"])
+        self.assertEqual(200, self.list_().status_code)
+
+    def test_slow(self):
+        self.sim.inject("slow:0.3")
+        t0 = time.monotonic()
+        r = self.list_()
+        self.assertGreaterEqual(time.monotonic() - t0, 0.3)
+        self.assertEqual(6, len(r.json()["instanceActions"]))
+        with self.assertRaises(requests.Timeout):
+            self.sim.inject("slow:1")
+            self.get(self.actions_path(), timeout=0.2)
+
+    def test_close_truncates_body(self):
+        self.sim.inject("close")
+        with self.assertRaises(requests.exceptions.ChunkedEncodingError):
+            self.list_()
+        self.assertEqual(200, self.list_().status_code)
+
+    def test_path_contains_and_unlimited(self):
+        self.sim.inject("500", path_contains=rid(4), times=0)
+        self.assertEqual(200, self.list_().status_code)
+        for _ in range(3):
+            r = self.get(self.actions_path(WEB_01, rid(4)))
+            self.assertEqual(500, r.status_code)
+        self.assertEqual(200, self.get(self.actions_path(WEB_01, rid(3)))
+                         .status_code)
+        self.sim.clear_faults()
+        self.assertEqual(200, self.get(self.actions_path(WEB_01, rid(4)))
+                         .status_code)
+
+    def test_faults_skip_identity_and_control(self):
+        self.sim.inject("500", times=0)
+        self.assertEqual(201, self.issue(password_auth("admin")).status_code)
+        self.assertEqual(200, self.http.get(self.sim.url + "/v3").status_code)
+        self.assertEqual(200, self.http.get(self.sim.url + "/_sim/log").status_code)
+        self.assertEqual(500, self.list_().status_code)
+
+    def test_unknown_fault(self):
+        for bad in ("404", "slow:x", "slow:-1", ""):
+            with self.subTest(fault=bad), self.assertRaises(ValueError):
+                self.sim.inject(bad)
+
+    def test_remote_control(self):
+        url = self.sim.url + "/_sim/faults"
+        r = self.http.post(url, json={"fault": "503", "path_contains":
+                                      "os-instance-actions", "times": 1})
+        self.assertEqual(201, r.status_code)
+        self.assertEqual([{"fault": "503", "path_contains": "os-instance-actions",
+                           "times": 1}], self.http.get(url).json())
+        self.assertEqual(200, self.get("/servers").status_code)
+        self.assertEqual(503, self.list_().status_code)
+        self.assertEqual(200, self.list_().status_code)
+        self.assertEqual(400, self.http.post(url, json={"fault": "nope"})
+                         .status_code)
+        self.assertEqual(400, self.http.post(url, data="{").status_code)
+        self.http.post(url, json={"fault": "500", "times": 0})
+        self.assertEqual(204, self.http.delete(url).status_code)
+        self.assertEqual(200, self.list_().status_code)
