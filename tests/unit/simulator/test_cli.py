@@ -1,0 +1,141 @@
+"""The fj-osc-actions-simulator console script, run as a subprocess."""
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import unittest
+
+import requests
+
+from fj_osc_actions.simulator import cli
+from tests.unit.simulator import PROJECT, WEB_01
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir,
+                                    os.pardir, os.pardir))
+
+
+class CliProcessTest(unittest.TestCase):
+
+    def start(self, *args):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "fj_osc_actions.simulator.cli", "--port", "0"]
+            + list(args),
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def cleanup():
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(timeout=10)
+            proc.stdout.close()
+            proc.stderr.close()
+
+        self.addCleanup(cleanup)
+        lines = queue.Queue()
+
+        def reader():
+            for line in proc.stdout:
+                lines.put(line)
+            lines.put(None)
+
+        t = threading.Thread(target=reader, daemon=True)
+        t.start()
+        out = []
+        while True:
+            try:
+                line = lines.get(timeout=30)
+            except queue.Empty:
+                self.fail("no READY line: %r" % out)
+            if line is None:
+                self.fail("exited before READY: %r %r" % (out, proc.stderr.read()))
+            out.append(line)
+            if line.startswith("READY "):
+                return proc, out
+
+    def test_ready_exports_and_sigterm(self):
+        proc, out = self.start("--fault", "503:1", "--page-size", "2")
+        url = out[-1].split()[1]
+        self.assertTrue(url.startswith("http://127.0.0.1:"))
+        text = "".join(out)
+        env = {}
+        for line in out:
+            if line.startswith("export "):
+                k, v = line[len("export "):].strip().split("=", 1)
+                env[k] = v.strip("'")
+        self.assertEqual({
+            "OS_AUTH_URL": url + "/v3", "OS_USERNAME": "demo",
+            "OS_PASSWORD": "demo-secret", "OS_USER_DOMAIN_NAME": "C0000000001",
+            "OS_PROJECT_NAME": "demo-project",
+            "OS_PROJECT_DOMAIN_NAME": "C0000000001",
+            "OS_REGION_NAME": "jp-east-3", "OS_INTERFACE": "public",
+            "OS_IDENTITY_API_VERSION": "3",
+            "OS_COMPUTE_ENDPOINT_OVERRIDE": url + "/v2.1/%(project_id)s"}, env)
+        self.assertIn("fjcloud-sim:", text)
+        self.assertIn("compute_endpoint_override: '%s/v2.1/%%(project_id)s'" % url,
+                      text)
+        # the server works, with the CLI's fault and page size
+        http = requests.Session()
+        self.addCleanup(http.close)
+        r = http.post(env["OS_AUTH_URL"] + "/auth/tokens", json={"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": env["OS_USERNAME"], "password": env["OS_PASSWORD"],
+                "domain": {"name": env["OS_USER_DOMAIN_NAME"]}}}},
+            "scope": {"project": {"name": env["OS_PROJECT_NAME"], "domain": {
+                "name": env["OS_PROJECT_DOMAIN_NAME"]}}}}}, timeout=10)
+        self.assertEqual(201, r.status_code)
+        endpoint = env["OS_COMPUTE_ENDPOINT_OVERRIDE"] % {"project_id": PROJECT}
+        h = {"X-Auth-Token": r.headers["X-Subject-Token"],
+             "OpenStack-API-Version": "compute 2.58"}
+        u = "%s/servers/%s/os-instance-actions" % (endpoint, WEB_01)
+        self.assertEqual(503, http.get(u, headers=h, timeout=10).status_code)
+        r = http.get(u, headers=h, timeout=10)
+        self.assertEqual(2, len(r.json()["instanceActions"]))
+        self.assertIn("links", r.json())
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(0, proc.wait(timeout=15))
+        with self.assertRaises(requests.ConnectionError):
+            requests.get(url + "/v3", timeout=5)
+
+    def test_sigint_exits_zero(self):
+        proc, out = self.start("--bulk-actions", "10")
+        proc.send_signal(signal.SIGINT)
+        self.assertEqual(0, proc.wait(timeout=15))
+        self.assertEqual("", proc.stderr.read())
+
+    def test_bad_data_file_fails(self):
+        r = subprocess.run([sys.executable, "-m", "fj_osc_actions.simulator.cli",
+                            "--port", "0", "--data", "/nonexistent/x.yaml"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60)
+        self.assertEqual(2, r.returncode)
+        self.assertIn("error", r.stderr)
+        self.assertNotIn("READY", r.stdout)
+
+
+class CliParseTest(unittest.TestCase):
+
+    def test_fault_syntax(self):
+        p = cli.build_parser()
+        a = p.parse_args(["--fault", "503", "--fault", "500:2", "--fault",
+                          "slow:1.5", "--fault", "slow:2:3", "--fault", "close:1"])
+        self.assertEqual([("503", 0), ("500", 2), ("slow:1.5", 0), ("slow:2", 3),
+                          ("close", 1)], a.fault)
+
+    def test_bad_fault(self):
+        p = cli.build_parser()
+        with open(os.devnull, "w") as devnull:
+            old = sys.stderr
+            sys.stderr = devnull
+            try:
+                with self.assertRaises(SystemExit):
+                    p.parse_args(["--fault", "teapot"])
+            finally:
+                sys.stderr = old
+
+    def test_banner(self):
+        class FakeSim:
+            url = "http://127.0.0.1:5000"
+        text = cli.banner(FakeSim())
+        self.assertTrue(text.endswith("READY http://127.0.0.1:5000\n"))
+        self.assertIn("export OS_AUTH_URL=http://127.0.0.1:5000/v3\n", text)
