@@ -94,11 +94,11 @@ class ApiError(Exception):
 
 
 def nova_error(status, message):
-    name = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
-            404: "itemNotFound", 405: "badMethod", 409: "conflictingRequest",
-            413: "overLimit", 415: "badMediaType", 429: "overLimit",
-            501: "notImplemented", 503: "serviceUnavailable"}.get(status,
-                                                                   "computeFault")
+    names = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
+             404: "itemNotFound", 405: "badMethod", 409: "conflictingRequest",
+             413: "overLimit", 415: "badMediaType", 429: "overLimit",
+             501: "notImplemented", 503: "serviceUnavailable"}
+    name = names.get(status, "computeFault")
     return ApiError(status, {name: {"code": status, "message": message}})
 
 

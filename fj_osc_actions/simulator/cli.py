@@ -85,6 +85,8 @@ def banner(sim):
         "export OS_INTERFACE=public",
         "export OS_IDENTITY_API_VERSION=3",
         "export OS_COMPUTE_ENDPOINT_OVERRIDE='%s/v2.1/%%(project_id)s'" % url,
+        "# (upstream 'openstack server event ...' needs no override: the catalog"
+        " already points here; unset it there to keep compute discovery working)",
         "",
         "# clouds.yaml",
         "clouds:",

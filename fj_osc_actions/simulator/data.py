@@ -386,8 +386,10 @@ def bulk_server(count, project_id=PROJECT_ID):
             "%Y-%m-%dT%H:%M:%S.000000")
         done = (t + datetime.timedelta(seconds=9)).strftime(
             "%Y-%m-%dT%H:%M:%S.000000")
-        action, event = kinds[i % 3] if i > 1 else ("create",
-                                                   "compute__do_build_and_run_instance")
+        if i == 1:
+            action, event = "create", "compute__do_build_and_run_instance"
+        else:
+            action, event = kinds[i % 3]
         actions.append({
             "action": action,
             "request_id": "req-b%07d-0000-4000-8000-%012d" % (i, i),
