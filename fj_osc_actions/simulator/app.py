@@ -696,7 +696,8 @@ class SimulatorApp:
         limit = self.page_size if limit is None else min(limit, self.page_size)
         page = []
         more = False
-        for a in (actions[start:] if start else actions):
+        for i in range(start, len(actions)):
+            a = actions[i]
             if since is not None and a["_updated"] < since:
                 continue
             if before is not None and a["_updated"] > before:

@@ -14,6 +14,7 @@ Options::
                           e.g. --fault 503:1 (one 503, then success),
                           --fault slow:2 (every request 2 s late),
                           --fault slow:2:3 (the next 3 requests).
+    --dump-data           print the data as YAML (a data-file template), exit
 
 It prints the URL, ``export OS_*=...`` lines, a clouds.yaml snippet, then a
 line ``READY <url>`` and serves until SIGINT/SIGTERM (exit status 0).
@@ -64,7 +65,21 @@ def build_parser():
                    help="queue a fault for compute requests (500, 503, "
                         "502-html, not-json, no-instance-action, 401, 403, "
                         "close, slow:<seconds>); TIMES omitted or 0 = always")
+    p.add_argument("--dump-data", action="store_true",
+                   help="print the data (seed, or --data, plus --bulk-actions) "
+                        "as YAML, a starting point for a data file, and exit")
     return p
+
+
+def dump_data(args):
+    import yaml
+    data = simdata.seed_data() if args.data is None else \
+        simdata.load_file(args.data)
+    if args.bulk_actions > 0:
+        data.setdefault("servers", []).append(
+            simdata.bulk_server(args.bulk_actions))
+    sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return 0
 
 
 def banner(sim):
@@ -111,6 +126,12 @@ def banner(sim):
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.dump_data:
+        try:
+            return dump_data(args)
+        except (OSError, ValueError) as e:
+            print("fj-osc-actions-simulator: error: %s" % e, file=sys.stderr)
+            return 2
     from fj_osc_actions.simulator.server import Simulator
     try:
         sim = Simulator(data=args.data, token_ttl=args.token_ttl,

@@ -139,3 +139,26 @@ class CliParseTest(unittest.TestCase):
         text = cli.banner(FakeSim())
         self.assertTrue(text.endswith("READY http://127.0.0.1:5000\n"))
         self.assertIn("export OS_AUTH_URL=http://127.0.0.1:5000/v3\n", text)
+
+
+class DumpDataTest(unittest.TestCase):
+
+    def test_dump_round_trips(self):
+        import contextlib
+        import io
+        import tempfile
+
+        import yaml
+
+        from fj_osc_actions.simulator import Simulator
+        from fj_osc_actions.simulator import data as simdata
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            self.assertEqual(0, cli.main(["--dump-data"]))
+        self.assertEqual(simdata.seed_data(), yaml.safe_load(buf.getvalue()))
+        fd, path = tempfile.mkstemp(suffix=".yaml")
+        self.addCleanup(os.remove, path)
+        with os.fdopen(fd, "w") as f:
+            f.write(buf.getvalue())
+        sim = Simulator(data=path)
+        self.assertEqual(set(simdata.build_store().servers), set(sim.store.servers))

@@ -4,7 +4,7 @@ import time
 
 import requests
 
-from tests.unit.simulator import SimTestCase, WEB_01, password_auth, rid
+from tests.unit.simulator import PROJECT, SimTestCase, WEB_01, password_auth, rid
 
 
 class FaultTest(SimTestCase):
@@ -118,3 +118,24 @@ class FaultTest(SimTestCase):
         self.http.post(url, json={"fault": "500", "times": 0})
         self.assertEqual(204, self.http.delete(url).status_code)
         self.assertEqual(200, self.list_().status_code)
+
+
+class ConcurrencyTest(SimTestCase):
+
+    def test_requests_are_served_in_parallel(self):
+        from concurrent.futures import ThreadPoolExecutor
+        token = self.token("demo")
+        self.sim.inject("slow:0.5", times=0)
+        url = "%s/v2.1/%s/servers/%s/os-instance-actions" % (
+            self.sim.url, PROJECT, WEB_01)
+
+        def one(_):
+            return requests.get(url, headers={"X-Auth-Token": token},
+                                timeout=10).status_code
+
+        t0 = time.monotonic()
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(one, range(8)))
+        self.assertEqual([200] * 8, codes)
+        self.assertLess(time.monotonic() - t0, 2.5)
+        self.assertEqual(8, len(self.sim.compute_requests()))
