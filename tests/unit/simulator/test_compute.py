@@ -356,3 +356,17 @@ class RequestLogTest(SimTestCase):
         log = self.sim.request_log
         log.clear()
         self.assertEqual(2, len(self.sim.request_log))
+
+
+class FullPageLinksTest(SimTestCase):
+    """full_page_links=True: a next link on every full page, like real Nova."""
+
+    sim_kwargs = {"full_page_links": True}
+
+    def test_link_on_last_full_page(self):
+        r = self.get(self.actions_path() + "?limit=6", mv="2.58")
+        href = r.json()["links"][0]["href"]
+        self.assertIn("marker=" + rid(1), href)
+        r = self.http.get(href, headers={"X-Auth-Token": self.token(),
+                                         "OpenStack-API-Version": "compute 2.58"})
+        self.assertEqual({"instanceActions": []}, r.json())
