@@ -41,6 +41,19 @@ _UUID = re.compile(
 )
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _ACTION_NOT_FOUND = re.compile(r"^Action .* not found", re.DOTALL)
+
+
+class _QuietRetries(logging.LoggerAdapter):
+    """keystoneauth warns of each retry; keep that for --debug only.
+
+    A failure must end in one line; the retries are in the --debug log.
+    """
+
+    def warning(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        self.debug(msg, *args, **kwargs)
+
+
+HTTP_LOG = _QuietRetries(logging.getLogger("keystoneauth.session"), {})
 _TOKEN_EXPIRY_HINT = (
     "FJcloud-O tokens expire after 3 hours: log in again (a new `openstack` run "
     "does; refresh OS_TOKEN if you set one) and check the user domain "
@@ -392,6 +405,7 @@ class ActionsClient:
                 connect_retries=self.retries,
                 status_code_retries=self.retries,
                 retriable_status_codes=list(RETRIABLE_STATUSES),
+                logger=HTTP_LOG,
             )
         if response.status_code >= 400:
             raise self._http_error(response, target)
@@ -537,4 +551,3 @@ class _TransportErrors:
         if isinstance(error, ksa_exceptions.ClientException):
             return errors.ApiError(f"Login failed at {identity}: {reason}.")
         return None
-

@@ -1,0 +1,158 @@
+"""Every failure through the real ``openstack``: one clear line, exit 1, no traceback.
+
+The fault matrix: 401, 403, 404 server, 404 action, 406, 500, 503 then
+success, 502 with HTML, 200 not JSON, 200 without instanceAction, a slow
+response past the timeout, connection refused, connection closed mid-body,
+wrong password and an expired token.
+"""
+
+import socket
+import time
+
+import requests
+
+from tests.functional import base
+
+SHOW = ("server", "action", "show", base.WEB_01, base.FAILED_REQ)
+
+
+def unused_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class FaultMatrixTest(base.FunctionalTestCase):
+    def show_with_fault(self, fault, times=1, env=None):
+        self.sim.inject(fault, path_contains="os-instance-actions", times=times)
+        return self.openstack(*SHOW, env=env)
+
+    def test_401_from_compute(self):
+        # keystoneauth logs in again once after a 401; the second 401 is final.
+        line = self.assert_one_line_failure(self.show_with_fault("401", times=2), "HTTP 401",
+                                            "expire after 3 hours")
+        self.assertIn("x-openstack-request-id: req-", line)
+        self.assertEqual([401, 401], [e.status for e in self.sim.compute_requests()])
+
+    def test_one_401_is_saved_by_a_new_login(self):
+        self.assert_success(self.show_with_fault("401", times=1))
+        self.assertEqual([401, 200], [e.status for e in self.sim.compute_requests()])
+
+    def test_403(self):
+        self.assert_one_line_failure(self.show_with_fault("403"), "HTTP 403",
+                                     "Ask your project administrator")
+
+    def test_404_server_and_404_action_told_apart(self):
+        self.assert_one_line_failure(
+            self.openstack("server", "action", "show", "00000000-0000-4000-8000-000000000000",
+                           base.FAILED_REQ),
+            "Server 00000000-0000-4000-8000-000000000000 not found in region jp-east-3")
+        self.assert_one_line_failure(
+            self.openstack("server", "action", "show", base.WEB_01, "req-does-not-exist"),
+            "Action req-does-not-exist not found",
+            f"openstack server action list {base.WEB_01}")
+
+    def test_another_projects_server_is_not_found(self):
+        result = self.openstack("server", "action", "show", base.WEB_01, base.FAILED_REQ,
+                                user="other")
+        self.assert_one_line_failure(result, f"Server {base.WEB_01} not found")
+
+    def test_406(self):
+        result = self.openstack(*SHOW, "--os-compute-api-version", "2.999")
+        self.assert_one_line_failure(result, "does not support microversion 2.999", "HTTP 406")
+
+    def test_500_not_retried(self):
+        self.assert_one_line_failure(self.show_with_fault("500"), "HTTP 500",
+                                     "x-openstack-request-id")
+        self.assertEqual(1, len(self.sim.compute_requests()))
+
+    def test_503_then_success_with_one_retry(self):
+        result = self.show_with_fault("503", times=1)
+        self.assert_success(result)
+        self.assertIn("compute_reboot_instance", result.stdout)
+        self.assertEqual([503, 200], [e.status for e in self.sim.compute_requests()])
+
+    def test_502_html(self):
+        line = self.assert_one_line_failure(self.show_with_fault("502-html", times=3), "HTTP 502")
+        self.assertNotIn("<", line)
+        self.assertEqual(3, len(self.sim.compute_requests()))
+
+    def test_200_not_json(self):
+        self.assert_one_line_failure(self.show_with_fault("not-json"), "not JSON")
+
+    def test_200_without_instance_action(self):
+        self.assert_one_line_failure(self.show_with_fault("no-instance-action"),
+                                     "no 'instanceAction'")
+
+    def test_slow_response_past_the_timeout(self):
+        env = self.password_env()
+        env["OS_API_TIMEOUT"] = "1"
+        result = self.show_with_fault("slow:3", times=3, env=env)
+        self.addCleanup(time.sleep, 3)  # let the simulator finish the slow answers
+        self.assert_one_line_failure(result, "Timed out", "compute endpoint", "127.0.0.1")
+
+    def test_slow_once_is_saved_by_the_retry(self):
+        env = self.password_env()
+        env["OS_API_TIMEOUT"] = "1"
+        self.assert_success(self.show_with_fault("slow:2", times=1, env=env))
+        self.addCleanup(time.sleep, 2)
+
+    def test_connection_closed_mid_body(self):
+        self.assert_one_line_failure(self.show_with_fault("close", times=3), "compute endpoint")
+
+    def test_connection_refused(self):
+        env = self.password_env()
+        env["OS_COMPUTE_ENDPOINT_OVERRIDE"] = f"http://127.0.0.1:{unused_port()}/v2.1/%(project_id)s"
+        self.assert_one_line_failure(self.openstack(*SHOW, env=env),
+                                     "Cannot connect to the compute endpoint")
+
+    def test_wrong_password(self):
+        result = self.openstack(*SHOW, env=self.password_env(password="wrong-password"))
+        line = self.assert_one_line_failure(result, "Login refused", "contract number")
+        self.assertNotIn("wrong-password", result.stderr + result.stdout)
+        self.assertIn("Login", line)
+        self.assertEqual([], self.sim.compute_requests())
+
+    def test_expired_token(self):
+        token = self.issue_token()
+        self.sim.expire_tokens()
+        env = self.password_env()
+        for key in ("OS_USERNAME", "OS_PASSWORD", "OS_USER_DOMAIN_NAME"):
+            env.pop(key)
+        env.update({"OS_AUTH_TYPE": "v3token", "OS_TOKEN": token})
+        result = self.openstack(*SHOW, env=env)
+        self.assert_one_line_failure(result, "HTTP 401", "expire after 3 hours")
+        self.assertNotIn(token, result.stderr)
+
+    def issue_token(self) -> str:
+        body = {"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": "demo", "domain": {"name": base.DOMAIN},
+                "password": base.PASSWORDS["demo"]}}},
+            "scope": {"project": {"name": base.PROJECT, "domain": {"name": base.DOMAIN}}},
+        }}
+        response = requests.post(self.sim.identity_url + "/auth/tokens", json=body, timeout=10)
+        response.raise_for_status()
+        return response.headers["X-Subject-Token"]
+
+
+class SecretsTest(base.FunctionalTestCase):
+    def test_debug_never_prints_the_password_or_token(self):
+        result = self.openstack(*SHOW, "--debug")
+        self.assert_success(result)
+        self.assertIn("Compute endpoint: " + self.sim.url, result.stderr)
+        self.assertNotIn(base.PASSWORDS["demo"], result.stdout + result.stderr)
+        tokens = self.sim.app.issued_token_ids()
+        self.assertTrue(tokens)
+        for token in tokens:
+            self.assertNotIn(token, result.stdout + result.stderr)
+
+    def test_debug_with_a_known_token(self):
+        token = FaultMatrixTest.issue_token(self)
+        env = self.password_env()
+        for key in ("OS_USERNAME", "OS_PASSWORD", "OS_USER_DOMAIN_NAME"):
+            env.pop(key)
+        env.update({"OS_AUTH_TYPE": "v3token", "OS_TOKEN": token})
+        result = self.openstack(*SHOW, "--debug", env=env)
+        self.assert_success(result)
+        self.assertNotIn(token, result.stdout + result.stderr)
