@@ -232,6 +232,13 @@ class SimulatorApp:
                 tok["expires"] = min(tok["expires"], now - 1)
             return len(self._tokens)
 
+    def issued_token_ids(self):
+        """Every token id issued so far (expired too), for leak checks in tests.
+
+        In-process only: never exposed over HTTP, never logged."""
+        with self._lock:
+            return list(self._tokens)
+
     def _take_fault(self, raw_path, decoded_path):
         with self._lock:
             for i, f in enumerate(self._faults):

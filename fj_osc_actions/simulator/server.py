@@ -115,6 +115,10 @@ class Simulator:
         """Make every token issued so far expired (401 on use)."""
         return self.app.expire_tokens()
 
+    def issued_token_ids(self):
+        """Token ids issued so far (to prove they never leak into output)."""
+        return self.app.issued_token_ids()
+
     @property
     def request_log(self):
         return self.app.request_log()

@@ -155,6 +155,8 @@ class TokenTest(SimTestCase):
         r = self.http.get(self.sim.url + "/_sim/log")
         self.assertNotIn(token, r.text)
         self.assertNotIn("demo-secret", r.text)
+        self.assertEqual([token], self.sim.issued_token_ids())
+        self.assertEqual([token], self.sim.app.issued_token_ids())
 
 
 class ExpiryTest(SimTestCase):
