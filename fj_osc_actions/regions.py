@@ -42,9 +42,17 @@ def is_fjcloud_region(region: Optional[str]) -> bool:
     return region in FJCLOUD_COMPUTE_ENDPOINTS
 
 
-def substitute_project_id(template: str, project_id: str) -> str:
-    """Fill ``%(project_id)s``, the placeholder OpenStack overrides use."""
-    return template.replace("%(project_id)s", project_id)
+PROJECT_ID_PLACEHOLDER = "%(project_id)s"
+
+
+def substitute_project_id(template: str, project_id: Callable[[], str]) -> str:
+    """Fill ``%(project_id)s``, the placeholder OpenStack overrides use.
+
+    The project id is only asked for when the template has the placeholder.
+    """
+    if PROJECT_ID_PLACEHOLDER not in template:
+        return template
+    return template.replace(PROJECT_ID_PLACEHOLDER, project_id())
 
 
 def resolve_compute_endpoint(
@@ -61,10 +69,10 @@ def resolve_compute_endpoint(
     Returns None when no rule gives an endpoint.
     """
     if override:
-        url = substitute_project_id(override, project_id())
+        url = substitute_project_id(override, project_id)
         return ComputeEndpoint(url.rstrip("/"), SOURCE_OVERRIDE, region)
     if region in FJCLOUD_COMPUTE_ENDPOINTS:
-        url = substitute_project_id(FJCLOUD_COMPUTE_ENDPOINTS[region], project_id())
+        url = substitute_project_id(FJCLOUD_COMPUTE_ENDPOINTS[region], project_id)
         return ComputeEndpoint(url, SOURCE_BUILTIN, region)
     url = catalog_lookup()
     if url:
