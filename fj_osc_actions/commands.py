@@ -1,34 +1,47 @@
 """``openstack server action show`` and ``openstack server action list``.
 
 Thin commands: parse, call the client, format. The client does the rest.
+
+cliff imports every command module of every plugin on each ``openstack``
+run, so this module imports only what OSC has loaded already; the client
+and the formatting are imported when one of these commands runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
-from typing import Any, Iterable, Iterator, Tuple
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Tuple
 
 from osc_lib.command import command
 from osc_lib import exceptions
 
-from fj_osc_actions import client as actions_client
-from fj_osc_actions import errors
-from fj_osc_actions import formatting
+if TYPE_CHECKING:
+    from fj_osc_actions import client as actions_client
 
 LOG = logging.getLogger(__name__)
 
 
-def _client(cmd: command.Command) -> actions_client.ActionsClient:
+def _client(cmd: command.Command) -> "actions_client.ActionsClient":
     return cmd.app.client_manager.fj_server_actions
+
+
+@contextlib.contextmanager
+def _reported_as_command_errors() -> Iterator[None]:
+    """Turn the client's errors into OSC's one-line CommandError."""
+    from fj_osc_actions import errors
+
+    try:
+        yield
+    except errors.ActionsError as error:
+        raise exceptions.CommandError(str(error)) from error
 
 
 def _command_errors(iterable: Iterable[Any]) -> Iterator[Any]:
     """Report errors raised while rows are streamed like any other."""
-    try:
+    with _reported_as_command_errors():
         yield from iterable
-    except errors.ActionsError as error:
-        raise exceptions.CommandError(str(error)) from error
 
 
 class _ActionsCommand(command.Command):
@@ -63,16 +76,17 @@ class ShowServerAction(_ActionsCommand, command.ShowOne):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> Tuple[Any, Any]:
-        try:
+        from fj_osc_actions import client as actions_client
+        from fj_osc_actions import formatting
+
+        with _reported_as_command_errors():
             actions_client.check_id(parsed_args.server, "server")
             actions_client.check_id(parsed_args.request_id, "request ID")
             client = _client(self)
             server_id = client.find_server_id(parsed_args.server)
             action = client.get_action(server_id, parsed_args.request_id)
-            if action.events is None:
-                LOG.warning(formatting.events_not_returned(client.microversion))
-        except errors.ActionsError as error:
-            raise exceptions.CommandError(str(error)) from error
+        if action.events is None and parsed_args.formatter != "table":
+            LOG.warning(formatting.events_not_returned(client.microversion))
         return formatting.action_rows(
             action, client.microversion, parsed_args.formatter
         )
@@ -120,7 +134,10 @@ class ListServerActions(_ActionsCommand, command.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> Tuple[Any, Any]:
-        try:
+        from fj_osc_actions import client as actions_client
+        from fj_osc_actions import formatting
+
+        with _reported_as_command_errors():
             actions_client.check_id(parsed_args.server, "server")
             client = _client(self)
             server_id = client.find_server_id(parsed_args.server)
@@ -131,8 +148,6 @@ class ListServerActions(_ActionsCommand, command.Lister):
                 changes_since=parsed_args.changes_since,
                 changes_before=parsed_args.changes_before,
             )
-        except errors.ActionsError as error:
-            raise exceptions.CommandError(str(error)) from error
         chosen = formatting.list_columns(client.microversion, parsed_args.long)
         keys = [key for key, _ in chosen]
         rows = (formatting.list_row(action, keys) for action in actions)
