@@ -54,6 +54,9 @@ class _QuietRetries(logging.LoggerAdapter):
 
 
 HTTP_LOG = _QuietRetries(logging.getLogger("keystoneauth.session"), {})
+_ERRNO_REASON = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+_SSL_REASON = re.compile(r"\[SSL: [A-Z_]+\] ([^(]+?)\s*\(")
+_TRANSPORT_URL = re.compile(r"(?:to|Request to|connecting to) (https?://\S+?):? ")
 _TOKEN_EXPIRY_HINT = (
     "FJcloud-O tokens expire after 3 hours: log in again (a new `openstack` run "
     "does; refresh OS_TOKEN if you set one) and check the user domain "
@@ -499,6 +502,16 @@ class ActionsClient:
         return _TransportErrors(self, "identity service")
 
 
+def _transport_reason(text: str) -> str:
+    """The useful end of a urllib3 error chain: "Connection refused", not the chain."""
+    found = _SSL_REASON.findall(text) or _ERRNO_REASON.findall(text)
+    if found:
+        return found[-1].strip().rstrip(".")
+    if "timed out" in text.lower():
+        return "no answer within the timeout"
+    return errors.one_line(text)
+
+
 class _TransportErrors:
     """Turn keystoneauth's connection and login exceptions into ours."""
 
@@ -519,8 +532,11 @@ class _TransportErrors:
 
     def _translate(self, error: BaseException) -> Optional[errors.ActionsError]:
         region = self._client.region_name or "no region"
-        peer = f"the {self._peer} (region {region})"
-        reason = errors.one_line(error)
+        text = errors.one_line(error, limit=4000)
+        url = _TRANSPORT_URL.search(text)
+        at = f" at {url.group(1)}" if url else ""
+        peer = f"the {self._peer}{at} (region {region})"
+        reason = _transport_reason(text)
         if isinstance(error, ksa_exceptions.SSLError):
             return errors.EndpointUnreachable(
                 f"TLS failed talking to {peer}: {reason}. Give the CA bundle "
@@ -529,7 +545,7 @@ class _TransportErrors:
         if isinstance(error, ksa_exceptions.ConnectTimeout):
             return errors.EndpointUnreachable(
                 f"Timed out talking to {peer}: {reason}. Try again, or raise "
-                f"the timeout."
+                f"the timeout (api_timeout in clouds.yaml, or OS_API_TIMEOUT)."
             )
         if isinstance(error, ksa_exceptions.ConnectFailure):
             return errors.EndpointUnreachable(

@@ -27,15 +27,25 @@ def _client(cmd: command.Command) -> "actions_client.ActionsClient":
     return cmd.app.client_manager.fj_server_actions
 
 
+# keystoneauth warns when identity discovery fails, before the login fails
+# with an error of its own: that would be a second line for one failure.
+_DISCOVERY_LOG = logging.getLogger("keystoneauth.identity.generic.base")
+
+
 @contextlib.contextmanager
-def _reported_as_command_errors() -> Iterator[None]:
+def _reported_as_command_errors(debug: bool = True) -> Iterator[None]:
     """Turn the client's errors into OSC's one-line CommandError."""
     from fj_osc_actions import errors
 
+    level = _DISCOVERY_LOG.level
+    if not debug:
+        _DISCOVERY_LOG.setLevel(logging.ERROR)
     try:
         yield
     except errors.ActionsError as error:
         raise exceptions.CommandError(str(error)) from error
+    finally:
+        _DISCOVERY_LOG.setLevel(level)
 
 
 def _command_errors(iterable: Iterable[Any]) -> Iterator[Any]:
@@ -79,7 +89,7 @@ class ShowServerAction(_ActionsCommand, command.ShowOne):
         from fj_osc_actions import client as actions_client
         from fj_osc_actions import formatting
 
-        with _reported_as_command_errors():
+        with _reported_as_command_errors(self.app.options.debug):
             actions_client.check_id(parsed_args.server, "server")
             actions_client.check_id(parsed_args.request_id, "request ID")
             client = _client(self)
@@ -137,7 +147,7 @@ class ListServerActions(_ActionsCommand, command.Lister):
         from fj_osc_actions import client as actions_client
         from fj_osc_actions import formatting
 
-        with _reported_as_command_errors():
+        with _reported_as_command_errors(self.app.options.debug):
             actions_client.check_id(parsed_args.server, "server")
             client = _client(self)
             server_id = client.find_server_id(parsed_args.server)

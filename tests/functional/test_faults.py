@@ -106,6 +106,13 @@ class FaultMatrixTest(base.FunctionalTestCase):
         self.assert_one_line_failure(self.openstack(*SHOW, env=env),
                                      "Cannot connect to the compute endpoint")
 
+    def test_identity_unreachable_is_one_line(self):
+        env = self.password_env()
+        env["OS_AUTH_URL"] = f"http://127.0.0.1:{unused_port()}/v3"
+        self.assert_one_line_failure(self.openstack(*SHOW, env=env),
+                                     "Cannot connect to the identity service at http://127.0.0.1:",
+                                     "Connection refused")
+
     def test_wrong_password(self):
         result = self.openstack(*SHOW, env=self.password_env(password="wrong-password"))
         line = self.assert_one_line_failure(result, "Login refused", "contract number")

@@ -230,6 +230,23 @@ class ErrorsTest(ClientTestCase):
             self.assertIn(expected, str(error))
             self.assertIn("jp-east-3", str(error))
 
+    def test_transport_reason_is_the_root_cause(self):
+        refused = requests.exceptions.ConnectionError(
+            "HTTPConnectionPool(host='h', port=1): Max retries exceeded with url: /x (Caused by "
+            "NewConnectionError(\"HTTPConnection(host='h', port=1): Failed to establish a new "
+            "connection: [Errno 111] Connection refused\"))")
+        tls = requests.exceptions.SSLError(
+            "HTTPSConnectionPool(host='h', port=443): Max retries exceeded (Caused by SSLError("
+            "SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+            "failed: self-signed certificate (_ssl.c:1006)')))")
+        for exc, expected in ((refused, ": Connection refused. Check the network"),
+                              (tls, ": certificate verify failed: self-signed certificate. Give")):
+            self.m.get(fakes.EAST + SHOW_PATH, exc=exc)
+            error = self.get()
+            self.assertIn(expected, str(error))
+            self.assertIn(f"compute endpoint at {fakes.EAST}{SHOW_PATH} (region jp-east-3)",
+                          str(error))
+
     def test_login_refused(self):
         self.m.post(fakes.AUTH_URL + "/auth/tokens", status_code=401,
                     json={"error": {"code": 401, "title": "Unauthorized",
