@@ -502,6 +502,22 @@ class ActionsClient:
         return _TransportErrors(self, "identity service")
 
 
+#: keystoneauth's transport exceptions, most specific first, and our message.
+_TRANSPORT_MESSAGES = (
+    (ksa_exceptions.SSLError,
+     "TLS failed talking to {peer}: {reason}. Give the CA bundle with --os-cacert "
+     "(or OS_CACERT)."),
+    (ksa_exceptions.ConnectTimeout,
+     "Timed out talking to {peer}: {reason}. Try again, or raise the timeout "
+     "(api_timeout in clouds.yaml, or OS_API_TIMEOUT)."),
+    (ksa_exceptions.ConnectFailure,
+     "Cannot connect to {peer}: {reason}. Check the network, proxy settings and "
+     "region name."),
+    (ksa_exceptions.UnknownConnectionError,
+     "The connection to {peer} failed: {reason}. Try again."),
+)
+
+
 def _transport_reason(text: str) -> str:
     """The useful end of a urllib3 error chain: "Connection refused", not the chain."""
     found = _SSL_REASON.findall(text) or _ERRNO_REASON.findall(text)
@@ -537,25 +553,9 @@ class _TransportErrors:
         at = f" at {url.group(1)}" if url else ""
         peer = f"the {self._peer}{at} (region {region})"
         reason = _transport_reason(text)
-        if isinstance(error, ksa_exceptions.SSLError):
-            return errors.EndpointUnreachable(
-                f"TLS failed talking to {peer}: {reason}. Give the CA bundle "
-                f"with --os-cacert (or OS_CACERT)."
-            )
-        if isinstance(error, ksa_exceptions.ConnectTimeout):
-            return errors.EndpointUnreachable(
-                f"Timed out talking to {peer}: {reason}. Try again, or raise "
-                f"the timeout (api_timeout in clouds.yaml, or OS_API_TIMEOUT)."
-            )
-        if isinstance(error, ksa_exceptions.ConnectFailure):
-            return errors.EndpointUnreachable(
-                f"Cannot connect to {peer}: {reason}. Check the network, proxy "
-                f"settings and region name."
-            )
-        if isinstance(error, ksa_exceptions.UnknownConnectionError):
-            return errors.EndpointUnreachable(
-                f"The connection to {peer} failed: {reason}. Try again."
-            )
+        for exception_class, template in _TRANSPORT_MESSAGES:
+            if isinstance(error, exception_class):
+                return errors.EndpointUnreachable(template.format(peer=peer, reason=reason))
         # With raise_exc=False, HTTP exceptions only come from the login.
         identity = f"the identity service (region {region})"
         if isinstance(error, ksa_exceptions.Unauthorized):

@@ -4,16 +4,8 @@
 # Needs only Python 3 with venv and pip; everything else goes into .venv.
 set -eu
 cd "$(dirname "$0")/.."
-VENV=${VENV:-.venv}
-PYTHON=${PYTHON:-python3}
-
-if [ ! -x "$VENV/bin/python" ]; then
-    "$PYTHON" -m venv "$VENV"
-fi
-"$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -r requirements.txt -r test-requirements.txt \
-    -r doc/requirements.txt
-"$VENV/bin/python" -m pip install --quiet --no-deps -e .
+REQUIREMENTS="requirements.txt test-requirements.txt doc/requirements.txt"
+. tools/ensure-venv.sh
 
 export PATH="$PWD/$VENV/bin:$PATH"
 echo "== pep8"

@@ -4,14 +4,7 @@
 # list` and `openstack server action show` against it, then stop it.
 set -eu
 cd "$(dirname "$0")/.."
-VENV=${VENV:-.venv}
-PYTHON=${PYTHON:-python3}
-
-if [ ! -x "$VENV/bin/python" ]; then
-    "$PYTHON" -m venv "$VENV"
-fi
-echo "Installing fj-osc-actions and python-openstackclient into $VENV ..."
-"$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -r requirements.txt
-"$VENV/bin/python" -m pip install --quiet --no-deps -e .
+echo "Installing fj-osc-actions and python-openstackclient into ${VENV:-.venv} ..."
+REQUIREMENTS="requirements.txt"
+. tools/ensure-venv.sh
 exec "$VENV/bin/python" tools/demo.py
