@@ -39,3 +39,75 @@ html_theme = "alabaster"
 html_title = "fj-osc-actions ドキュメント"
 html_static_path = []
 html_show_sourcelink = False
+
+
+# -- Japanese line breaks ------------------------------------------------------
+#
+# reStructuredText keeps the line breaks of a paragraph, and browsers show a
+# line break between two Japanese characters as a space ("ツ リー"). Join the
+# lines of Japanese text where both sides of the break are wide (CJK)
+# characters, or one side is Japanese punctuation; other breaks next to
+# ASCII words stay spaces ("の API"). Code,
+# literals and comments are left alone.
+
+import re  # noqa: E402
+
+from docutils import nodes  # noqa: E402
+
+_WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f"
+_WIDE_BREAK = re.compile(
+    rf"(?<=[{_WIDE}])\n(?=[{_WIDE}])|(?<=[{_PUNCT}])\n|\n(?=[{_PUNCT}])"
+)
+_IS_WIDE = re.compile(rf"[{_WIDE}]")
+_IS_PUNCT = re.compile(rf"[{_PUNCT}]")
+_KEEP = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.comment)
+
+
+def _prose(text_node):
+    parent = text_node.parent
+    while parent is not None:
+        if isinstance(parent, _KEEP):
+            return False
+        parent = parent.parent
+    return True
+
+
+def _block(text_node):
+    parent = text_node.parent
+    while parent is not None and not isinstance(parent, nodes.TextElement):
+        parent = parent.parent
+    while parent is not None and isinstance(parent, nodes.Inline):
+        parent = parent.parent
+    return parent
+
+
+def _joins(before, after):
+    """Whether a line break between these two characters is dropped."""
+    if _IS_PUNCT.match(before) or _IS_PUNCT.match(after):
+        return True
+    return bool(_IS_WIDE.match(before) and _IS_WIDE.match(after))
+
+
+def join_japanese_lines(app, doctree):
+    texts = [t for t in doctree.findall(nodes.Text) if _prose(t)]
+    # "\x00 " is an escaped space ("\ " in the source): the writer drops it.
+    new_texts = [_WIDE_BREAK.sub("", str(t).replace("\x00 ", "")) for t in texts]
+    for i in range(len(texts) - 1):
+        here, there = new_texts[i], new_texts[i + 1]
+        if _block(texts[i]) is not _block(texts[i + 1]):
+            continue
+        if here.endswith("\n") and len(here) > 1 and there:
+            if _joins(here[-2], there[0]):
+                new_texts[i] = here[:-1]
+        elif there.startswith("\n") and here and len(there) > 1:
+            if _joins(here[-1], there[1]):
+                new_texts[i + 1] = there[1:]
+    for old, new in zip(texts, new_texts):
+        if new != str(old):
+            old.parent.replace(old, nodes.Text(new))
+
+
+def setup(app):
+    app.connect("doctree-read", join_japanese_lines)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
