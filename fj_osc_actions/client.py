@@ -303,8 +303,7 @@ class ActionsClient:
         fetched as the iterator is consumed, one page in memory at a time.
         """
         check_id(server_id, "server")
-        params = self._list_params(limit, marker, changes_since, changes_before)
-        self._check_ready()
+        params = self.check_list_options(limit, marker, changes_since, changes_before)
         target = _Target(server_id)
         first_page = self._list_page(server_id, params, target)
         return self._iterate_pages(server_id, params, target, first_page, limit)
@@ -315,13 +314,15 @@ class ActionsClient:
         """Validate the configuration before the first request leaves."""
         _ = self.microversion
 
-    def _list_params(
+    def check_list_options(
         self,
-        limit: Optional[int],
-        marker: Optional[str],
-        changes_since: Optional[str],
-        changes_before: Optional[str],
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        changes_since: Optional[str] = None,
+        changes_before: Optional[str] = None,
     ) -> Dict[str, str]:
+        """Validate list_actions' options (no request); return the query."""
+        self._check_ready()
         params: Dict[str, str] = {}
         if limit is not None:
             mv.require(self.microversion, mv.PAGING, "--limit")

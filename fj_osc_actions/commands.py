@@ -150,6 +150,12 @@ class ListServerActions(_ActionsCommand, command.Lister):
         with _reported_as_command_errors(self.app.options.debug):
             actions_client.check_id(parsed_args.server, "server")
             client = _client(self)
+            client.check_list_options(
+                parsed_args.limit,
+                parsed_args.marker,
+                parsed_args.changes_since,
+                parsed_args.changes_before,
+            )
             server_id = client.find_server_id(parsed_args.server)
             actions = client.list_actions(
                 server_id,
