@@ -1,0 +1,19 @@
+# Sphinx configuration of the release notes (reno).
+#
+#   sphinx-build -W -b html releasenotes/source releasenotes/build/html
+#
+# reno reads the notes from the git history: commit a note before building.
+
+project = "fj-osc-actions Release Notes"
+copyright = "fj-osc-actions developers"
+author = "fj-osc-actions developers"
+
+extensions = ["reno.sphinxext"]
+
+master_doc = "index"
+source_suffix = {".rst": "restructuredtext"}
+exclude_patterns = []
+
+html_theme = "alabaster"
+html_static_path = []
+html_show_sourcelink = False
