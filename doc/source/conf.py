@@ -41,6 +41,8 @@ autodoc_default_options = {
 }
 
 html_theme = "alabaster"
+# Wide enough for the command output tables.
+html_theme_options = {"page_width": "1240px", "body_max_width": "none"}
 html_title = "fj-osc-actions documentation"
 html_static_path = []
 html_show_sourcelink = False

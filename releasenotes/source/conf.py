@@ -15,5 +15,7 @@ source_suffix = {".rst": "restructuredtext"}
 exclude_patterns = []
 
 html_theme = "alabaster"
+# Wide enough for the command output tables.
+html_theme_options = {"page_width": "1240px", "body_max_width": "none"}
 html_static_path = []
 html_show_sourcelink = False

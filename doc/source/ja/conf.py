@@ -36,6 +36,8 @@ autodoc_default_options = {
 }
 
 html_theme = "alabaster"
+# Wide enough for the command output tables.
+html_theme_options = {"page_width": "1240px", "body_max_width": "none"}
 html_title = "fj-osc-actions ドキュメント"
 html_static_path = []
 html_show_sourcelink = False
@@ -90,21 +92,29 @@ def _joins(before, after):
 
 
 def join_japanese_lines(app, doctree):
-    texts = [t for t in doctree.findall(nodes.Text) if _prose(t)]
+    # Every text node in document order; only prose is changed, and a break
+    # at the edge of a node is joined only with the prose right next to it.
+    texts = list(doctree.findall(nodes.Text))
+    prose = [_prose(t) for t in texts]
     # "\x00 " is an escaped space ("\ " in the source): the writer drops it.
-    new_texts = [_WIDE_BREAK.sub("", str(t).replace("\x00 ", "")) for t in texts]
+    new_texts = [
+        _WIDE_BREAK.sub("", str(t).replace("\x00 ", "")) if p else str(t)
+        for t, p in zip(texts, prose)
+    ]
     for i in range(len(texts) - 1):
-        here, there = new_texts[i], new_texts[i + 1]
+        if not (prose[i] and prose[i + 1]):
+            continue
         if _block(texts[i]) is not _block(texts[i + 1]):
             continue
+        here, there = new_texts[i], new_texts[i + 1]
         if here.endswith("\n") and len(here) > 1 and there:
             if _joins(here[-2], there[0]):
                 new_texts[i] = here[:-1]
         elif there.startswith("\n") and here and len(there) > 1:
             if _joins(here[-1], there[1]):
                 new_texts[i + 1] = there[1:]
-    for old, new in zip(texts, new_texts):
-        if new != str(old):
+    for old, new, p in zip(texts, new_texts, prose):
+        if p and new != str(old):
             old.parent.replace(old, nodes.Text(new))
 
 
