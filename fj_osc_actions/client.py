@@ -56,11 +56,11 @@ class _QuietRetries(logging.LoggerAdapter):
 HTTP_LOG = _QuietRetries(logging.getLogger("keystoneauth.session"), {})
 _ERRNO_REASON = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
 _SSL_REASON = re.compile(r"\[SSL: [A-Z_]+\] ([^(]+?)\s*\(")
-_TRANSPORT_URL = re.compile(r"(?:to|Request to|connecting to) (https?://\S+?):? ")
+_TRANSPORT_URL = re.compile(r"(?:to|for) (https?://\S+?):? ")
+_INCOMPLETE_READ = re.compile(r"IncompleteRead\(([^)]*)\)")
 _TOKEN_EXPIRY_HINT = (
     "FJcloud-O tokens expire after 3 hours: log in again (a new `openstack` run "
-    "does; refresh OS_TOKEN if you set one) and check the user domain "
-    "(your contract number) and project"
+    "does; refresh OS_TOKEN if you set one)"
 )
 
 
@@ -214,7 +214,7 @@ class ActionsClient:
             )
         if endpoint is None:
             raise errors.EndpointNotFound(
-                f"No compute endpoint for region {self.region_name or '(none)'} "
+                f"No compute endpoint for {self._region()} "
                 f"in the service catalog ({self.interface} interface): set "
                 f"--os-region-name to jp-east-3 or jp-west-3, or give "
                 f"OS_COMPUTE_ENDPOINT_OVERRIDE."
@@ -425,9 +425,11 @@ class ActionsClient:
             )
         return body
 
+    def _region(self) -> str:
+        return f"region {self.region_name}" if self.region_name else "no region"
+
     def _where(self) -> str:
-        region = f"region {self.region_name}" if self.region_name else "no region"
-        return f"{region} ({self.endpoint.url})"
+        return f"{self._region()} ({self.endpoint.url})"
 
     def _unexpected(
         self, target: _Target, why: str, request_id: Optional[str] = None
@@ -442,14 +444,16 @@ class ActionsClient:
     def _http_error(self, response: Any, target: _Target) -> errors.ActionsError:
         status = response.status_code
         message = _api_message(response)
-        detail = message or response.reason or "no message"
+        # Ends without a full stop: the messages add their own.
+        detail = (message or response.reason or "no message").rstrip(".")
         request_id = _request_id(response)
         what = target.describe()
         where = self._where()
         if status == 401:
             return errors.Unauthorized(
                 f"The compute API refused the token for {what} in {where} "
-                f"(HTTP 401): {_TOKEN_EXPIRY_HINT}.",
+                f"(HTTP 401): {_TOKEN_EXPIRY_HINT}, and check that the token's "
+                f"project owns the server.",
                 request_id,
             )
         if status == 403:
@@ -524,6 +528,10 @@ def _transport_reason(text: str) -> str:
     found = _SSL_REASON.findall(text) or _ERRNO_REASON.findall(text)
     if found:
         return found[-1].strip().rstrip(".")
+    incomplete = _INCOMPLETE_READ.search(text)
+    if incomplete or "Connection broken" in text:
+        detail = f" ({incomplete.group(1)})" if incomplete else ""
+        return f"the connection closed in the middle of the response{detail}"
     if "timed out" in text.lower():
         return "no answer within the timeout"
     return errors.one_line(text)
@@ -562,8 +570,8 @@ class _TransportErrors:
         if isinstance(error, ksa_exceptions.Unauthorized):
             return errors.Unauthorized(
                 f"Login refused by {identity} (HTTP 401): check the user name, "
-                f"password, user domain (your contract number) and project. "
-                f"{_TOKEN_EXPIRY_HINT}."
+                f"password, user domain (your contract number) and project; a "
+                f"token given with OS_TOKEN expires after 3 hours on FJcloud-O."
             )
         if isinstance(error, ksa_exceptions.ClientException):
             return errors.ApiError(f"Login failed at {identity}: {reason}.")

@@ -136,8 +136,11 @@ class InstanceAction:
 
     @property
     def failed(self) -> bool:
-        """Nova sets message to "Error" when an action failed."""
-        return self.message == "Error" or any(e.failed for e in self.events or ())
+        """Nova sets message to "Error" when an action failed.
+
+        An event can fail and a retry of it succeed: the action did not fail.
+        """
+        return self.message == "Error"
 
     @property
     def extra(self) -> Dict[str, Any]:

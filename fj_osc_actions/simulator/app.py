@@ -24,10 +24,14 @@ import time
 import uuid
 from urllib.parse import quote, unquote, urlencode
 
+from http import HTTPStatus
+
 from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from fj_osc_actions.simulator import data as simdata
+
+HTTP_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 LoggedRequest = collections.namedtuple(
     "LoggedRequest", "method path query status microversion request_id")
@@ -278,6 +282,9 @@ class SimulatorApp:
                 500, "Unexpected API Error. Please report this at "
                      "http://bugs.launchpad.net/nova/ and attach the Nova API log "
                      "if possible.\n%s" % type(e)).body, 500)
+        # Werkzeug writes reason phrases in capitals; real services do not.
+        code = response.status_code
+        response.status = "%d %s" % (code, HTTP_REASONS.get(code, "Unknown"))
         response.headers["x-openstack-request-id"] = request_id
         if is_compute:
             response.headers["x-compute-request-id"] = request_id

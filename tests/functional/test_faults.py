@@ -128,7 +128,7 @@ class FaultMatrixTest(base.FunctionalTestCase):
             env.pop(key)
         env.update({"OS_AUTH_TYPE": "v3token", "OS_TOKEN": token})
         result = self.openstack(*SHOW, env=env)
-        self.assert_one_line_failure(result, "HTTP 401", "expire after 3 hours")
+        self.assert_one_line_failure(result, "HTTP 401", "expires after 3 hours")
         self.assertNotIn(token, result.stderr)
 
     def issue_token(self) -> str:

@@ -196,7 +196,8 @@ class ErrorsTest(ClientTestCase):
         error = self.get()
         self.assertIsInstance(error, errors.ApiError)
         self.assertIn("HTTP 500 Internal Server Error", str(error))
-        self.assertIn("Unexpected API Error.", str(error))
+        self.assertIn("Unexpected API Error. Try again later", str(error))
+        self.assertNotIn("..", str(error))
 
         self.m.get(fakes.EAST + SHOW_PATH, status_code=502, reason="Bad Gateway",
                    text="<html><body><h1>502 Bad Gateway</h1>\n</body></html>",
@@ -239,7 +240,12 @@ class ErrorsTest(ClientTestCase):
             "HTTPSConnectionPool(host='h', port=443): Max retries exceeded (Caused by SSLError("
             "SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
             "failed: self-signed certificate (_ssl.c:1006)')))")
+        cut = requests.exceptions.ChunkedEncodingError(
+            "('Connection broken: IncompleteRead(10 bytes read, 90 more expected)', "
+            "IncompleteRead(10 bytes read, 90 more expected))")
         for exc, expected in ((refused, ": Connection refused. Check the network"),
+                              (cut, ": the connection closed in the middle of the response "
+                                    "(10 bytes read, 90 more expected). Try again."),
                               (tls, ": certificate verify failed: self-signed certificate. Give")):
             self.m.get(fakes.EAST + SHOW_PATH, exc=exc)
             error = self.get()

@@ -94,6 +94,13 @@ class EventsTableTest(unittest.TestCase):
         self.assertIn("traceback: raise self.error (last of 7 lines", text)
         self.assertNotIn("decorated_function", text)
 
+    def test_event_retried_after_a_failure_is_not_a_failed_action(self):
+        action = models.InstanceAction.from_api({"message": None, "events": [
+            {"event": "compute_reboot_instance", "result": "Error"},
+            {"event": "compute_reboot_instance", "result": "Success"}]})
+        self.assertFalse(action.failed)
+        self.assertTrue(action.events[0].failed)
+
     def test_repeated_event_names_each_get_a_line(self):
         events = [
             {"event": "compute_reboot_instance", "result": "Error",
