@@ -8,39 +8,13 @@
 import os
 import sys
 
-sys.path.insert(
-    0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-)
-
-project = "fj-osc-actions"
-copyright = "fj-osc-actions developers"
-author = "fj-osc-actions developers"
-
-extensions = [
-    "sphinx.ext.autodoc",
-    "cliff.sphinxext",
-]
+# The settings shared with the English tree live in doc/source/conf.py.
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
+from conf import *  # noqa: E402,F401,F403
 
 language = "ja"
-master_doc = "index"
-source_suffix = {".rst": "restructuredtext"}
 exclude_patterns = []
-
-autoprogram_cliff_application = "openstack"
-
-autodoc_member_order = "bysource"
-autodoc_default_options = {
-    "members": True,
-    "undoc-members": True,
-    "show-inheritance": True,
-}
-
-html_theme = "alabaster"
-# Wide enough for the command output tables.
-html_theme_options = {"page_width": "1240px", "body_max_width": "none"}
 html_title = "fj-osc-actions ドキュメント"
-html_static_path = []
-html_show_sourcelink = False
 
 
 # -- Japanese line breaks ------------------------------------------------------
