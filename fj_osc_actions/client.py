@@ -275,6 +275,33 @@ class ActionsClient:
             )
         return ids[0]
 
+    def get_server_action(self, server: str, request_id: str) -> models.InstanceAction:
+        """get_action for a server name or ID: every check before any request."""
+        check_id(server, "server")
+        check_id(request_id, "request ID")
+        self._check_ready()
+        return self.get_action(self.find_server_id(server), request_id)
+
+    def list_server_actions(
+        self,
+        server: str,
+        *,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        changes_since: Optional[str] = None,
+        changes_before: Optional[str] = None,
+    ) -> Iterator[models.InstanceAction]:
+        """list_actions for a server name or ID: every check before any request."""
+        check_id(server, "server")
+        self._list_params(limit, marker, changes_since, changes_before)
+        return self.list_actions(
+            self.find_server_id(server),
+            limit=limit,
+            marker=marker,
+            changes_since=changes_since,
+            changes_before=changes_before,
+        )
+
     def get_action(self, server_id: str, request_id: str) -> models.InstanceAction:
         """One action of a server, with its events where the API returns them."""
         check_id(server_id, "server")
@@ -303,7 +330,7 @@ class ActionsClient:
         fetched as the iterator is consumed, one page in memory at a time.
         """
         check_id(server_id, "server")
-        params = self.check_list_options(limit, marker, changes_since, changes_before)
+        params = self._list_params(limit, marker, changes_since, changes_before)
         target = _Target(server_id)
         first_page = self._list_page(server_id, params, target)
         return self._iterate_pages(server_id, params, target, first_page, limit)
@@ -314,12 +341,12 @@ class ActionsClient:
         """Validate the configuration before the first request leaves."""
         _ = self.microversion
 
-    def check_list_options(
+    def _list_params(
         self,
-        limit: Optional[int] = None,
-        marker: Optional[str] = None,
-        changes_since: Optional[str] = None,
-        changes_before: Optional[str] = None,
+        limit: Optional[int],
+        marker: Optional[str],
+        changes_since: Optional[str],
+        changes_before: Optional[str],
     ) -> Dict[str, str]:
         """Validate list_actions' options (no request); return the query."""
         self._check_ready()

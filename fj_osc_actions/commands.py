@@ -86,15 +86,11 @@ class ShowServerAction(_ActionsCommand, command.ShowOne):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> Tuple[Any, Any]:
-        from fj_osc_actions import client as actions_client
         from fj_osc_actions import formatting
 
         with _reported_as_command_errors(self.app.options.debug):
-            actions_client.check_id(parsed_args.server, "server")
-            actions_client.check_id(parsed_args.request_id, "request ID")
             client = _client(self)
-            server_id = client.find_server_id(parsed_args.server)
-            action = client.get_action(server_id, parsed_args.request_id)
+            action = client.get_server_action(parsed_args.server, parsed_args.request_id)
         if action.events is None and parsed_args.formatter != "table":
             LOG.warning(formatting.events_not_returned(client.microversion))
         return formatting.action_rows(
@@ -144,21 +140,12 @@ class ListServerActions(_ActionsCommand, command.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> Tuple[Any, Any]:
-        from fj_osc_actions import client as actions_client
         from fj_osc_actions import formatting
 
         with _reported_as_command_errors(self.app.options.debug):
-            actions_client.check_id(parsed_args.server, "server")
             client = _client(self)
-            client.check_list_options(
-                parsed_args.limit,
-                parsed_args.marker,
-                parsed_args.changes_since,
-                parsed_args.changes_before,
-            )
-            server_id = client.find_server_id(parsed_args.server)
-            actions = client.list_actions(
-                server_id,
+            actions = client.list_server_actions(
+                parsed_args.server,
                 limit=parsed_args.limit,
                 marker=parsed_args.marker,
                 changes_since=parsed_args.changes_since,

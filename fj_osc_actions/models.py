@@ -131,10 +131,6 @@ class InstanceAction:
         return _optional_text(self.raw, "message")
 
     @property
-    def events_returned(self) -> bool:
-        return self.events is not None
-
-    @property
     def failed(self) -> bool:
         """Nova sets message to "Error" when an action failed.
 

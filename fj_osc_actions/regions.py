@@ -14,12 +14,6 @@ FJCLOUD_COMPUTE_ENDPOINTS: Mapping[str, str] = {
     "jp-west-3": "https://compute.jp-west-3.cloud.global.fujitsu.com/v2.1/%(project_id)s",
 }
 
-#: Identity endpoints, for documentation and the simulator's printed settings.
-FJCLOUD_IDENTITY_ENDPOINTS: Mapping[str, str] = {
-    "jp-east-3": "https://identity.jp-east-3.cloud.global.fujitsu.com/v3",
-    "jp-west-3": "https://identity.jp-west-3.cloud.global.fujitsu.com/v3",
-}
-
 SOURCE_OVERRIDE = "endpoint override"
 SOURCE_BUILTIN = "built-in FJcloud-O endpoint"
 SOURCE_CATALOG = "service catalog"
@@ -36,10 +30,6 @@ class ComputeEndpoint:
     def describe(self) -> str:
         region = self.region or "no region"
         return f"{self.url} ({self.source}, {region})"
-
-
-def is_fjcloud_region(region: Optional[str]) -> bool:
-    return region in FJCLOUD_COMPUTE_ENDPOINTS
 
 
 PROJECT_ID_PLACEHOLDER = "%(project_id)s"

@@ -364,9 +364,11 @@ class SimulatorApp:
                 request)
             return resp
         if fault == "403":
+            rule = "show" if re.search(r"/os-instance-actions/[^/]+$", request.path) \
+                else "list"
             return self._json(nova_error(
-                403, "Policy doesn't allow os_compute_api:os-instance-actions:list "
-                     "to be performed.").body, 403)
+                403, "Policy doesn't allow os_compute_api:os-instance-actions:%s "
+                     "to be performed." % rule).body, 403)
         if fault == "close":
             body = json.dumps({"instanceActions": [], "padding": "x" * 512}).encode()
             half = body[:len(body) // 2]

@@ -317,6 +317,37 @@ class FindServerTest(ClientTestCase):
         self.assertIn("No server named 'app' in region jp-east-3", str(caught.exception))
 
 
+class ByNameOrIdTest(ClientTestCase):
+    """get_server_action / list_server_actions: every check before the name lookup."""
+
+    def test_bad_input_with_a_name_sends_nothing(self):
+        client = self.client()
+        for call in (
+            lambda: client.get_server_action("web-01", "req\n1"),
+            lambda: client.get_server_action("web-01", ""),
+            lambda: client.list_server_actions("web-01", limit=0),
+            lambda: client.list_server_actions("web-01", marker="a\tb"),
+            lambda: client.list_server_actions("web-01", changes_since="soon"),
+            lambda: self.client(microversion="2.58").list_server_actions(
+                "web-01", changes_before="2026-01-01T00:00:00Z"),
+            lambda: self.client(microversion="x").get_server_action("web-01", "req-1"),
+        ):
+            with self.assertRaises(errors.InvalidInput):
+                call()
+        self.assertEqual([], self.m.request_history)
+
+    def test_name_then_action(self):
+        self.m.get(fakes.EAST + "/servers", json={"servers": [
+            {"id": fakes.SERVER_ID, "name": "web-01", "links": []}]})
+        self.reply("show_failed_admin_2.84", SHOW_PATH)
+        self.reply("list_demo_2.58", LIST_PATH)
+        client = self.client()
+        self.assertEqual("reboot", client.get_server_action("web-01", fakes.FAILED_REQUEST).action)
+        self.assertEqual(6, len(list(client.list_server_actions("web-01"))))
+        self.assertEqual(["/servers", SHOW_PATH, "/servers", LIST_PATH],
+                         [c.path[len("/v2.1/" + fakes.PROJECT_ID):] for c in self.compute_calls()])
+
+
 class ListActionsTest(ClientTestCase):
     def page(self, ids, next_marker=None, host="http://compute.example.com"):
         body = {"instanceActions": [

@@ -35,7 +35,6 @@ class ModelsTest(unittest.TestCase):
     def test_member_below_251_has_no_events(self):
         action = action_from(fakes.observed("show_failed_demo_2.1")["body"])
         self.assertIsNone(action.events)
-        self.assertFalse(action.events_returned)
         self.assertTrue(action.failed)  # message is "Error"
 
     def test_null_user_and_project(self):

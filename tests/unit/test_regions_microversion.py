@@ -39,9 +39,8 @@ class ResolveComputeEndpointTest(unittest.TestCase):
         )
 
     def test_table_is_the_only_fjcloud_knowledge(self):
-        self.assertTrue(regions.is_fjcloud_region("jp-west-3"))
-        self.assertFalse(regions.is_fjcloud_region("RegionOne"))
-        self.assertFalse(regions.is_fjcloud_region(None))
+        self.assertEqual({"jp-east-3", "jp-west-3"}, set(regions.FJCLOUD_COMPUTE_ENDPOINTS))
+        self.assertNotIn("RegionOne", regions.FJCLOUD_COMPUTE_ENDPOINTS)
 
 
 class MicroversionTest(unittest.TestCase):

@@ -60,7 +60,11 @@ class FaultTest(SimTestCase):
         r = self.list_()
         self.assertEqual(403, r.status_code)
         self.assertEqual(403, r.json()["forbidden"]["code"])
+        self.assertIn("os-instance-actions:list", r.json()["forbidden"]["message"])
         self.assertEqual(200, self.list_().status_code)
+        self.sim.inject("403")
+        r = self.get(self.actions_path(WEB_01, rid(1)))
+        self.assertIn("os-instance-actions:show", r.json()["forbidden"]["message"])
 
     def test_slow(self):
         self.sim.inject("slow:0.3")
