@@ -1,12 +1,23 @@
-"""Errors of the client layer.
+"""Errors of the client layer, and the one place that writes their messages.
 
-Each error writes its own one-line message: what failed, for which server,
-request and endpoint, and what to do. The commands print ``str(error)``.
+Every failure becomes one line: what failed, for which server, request and
+endpoint, and what to do. ``from_response`` turns an HTTP error status into
+an error; ``transport_errors`` does the same for keystoneauth's connection
+and login exceptions. The commands print ``str(error)``.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+import contextlib
+import dataclasses
+import http.client
+import re
+import ssl
+from typing import Any, Iterator
+
+from keystoneauth1 import exceptions as ksa_exceptions
+
+from fj_osc_actions.i18n import N_, _
 
 #: Longest piece of an API message quoted in an error line.
 MAX_QUOTED_MESSAGE = 300
@@ -23,7 +34,7 @@ def one_line(text: object, limit: int = MAX_QUOTED_MESSAGE) -> str:
 class ActionsError(Exception):
     """Base class: a failure the user can act on."""
 
-    def __init__(self, message: str, openstack_request_id: Optional[str] = None):
+    def __init__(self, message: str, openstack_request_id: str | None = None):
         self.openstack_request_id = openstack_request_id
         if openstack_request_id:
             message = f"{message} (x-openstack-request-id: {openstack_request_id})"
@@ -76,3 +87,258 @@ class EndpointUnreachable(ActionsError):
 
 class UnexpectedResponse(ActionsError):
     """A body that is not JSON or does not have the expected shape."""
+
+
+# -- what a request was about ---------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """What a request is about and where it went: the facts messages name."""
+
+    server: str
+    region: str | None
+    endpoint_url: str
+    microversion: str
+    request_id: str | None = None
+
+    def what(self) -> str:
+        if self.request_id is None:
+            return _("server {server}").format(server=self.server)
+        return _("action {request_id} of server {server}").format(
+            request_id=self.request_id, server=self.server
+        )
+
+    def where(self) -> str:
+        return f"{region_text(self.region)} ({self.endpoint_url})"
+
+
+def region_text(region: str | None) -> str:
+    return _("region {region}").format(region=region) if region else _("no region")
+
+
+def unexpected(target: Target, why: str, request_id: str | None = None) -> UnexpectedResponse:
+    return UnexpectedResponse(
+        _(
+            "Unexpected response for {what} from {where}: {why}. The endpoint "
+            "may not be a compute API: check --os-region-name and any compute "
+            "endpoint override."
+        ).format(what=target.what(), where=target.where(), why=why),
+        request_id,
+    )
+
+
+# -- HTTP error statuses ---------------------------------------------------
+
+TOKEN_EXPIRY_HINT = N_(
+    "FJcloud-O tokens expire after 3 hours: log in again (a new `openstack` run "
+    "does; refresh OS_TOKEN if you set one)"
+)
+#: Microversion from which Nova shows the actions of deleted servers.
+DELETED_SERVERS_MICROVERSION = "2.21"
+
+_STATUS_MESSAGES: dict[int, tuple[type[ActionsError], str]] = {
+    400: (BadRequest, N_(
+        "The compute API rejected the request for {what} in {where} (HTTP 400): "
+        "{detail}."
+    )),
+    401: (Unauthorized, N_(
+        "The compute API refused the token for {what} in {where} (HTTP 401): "
+        "{expiry_hint}, and check that the token's project owns the server."
+    )),
+    403: (Forbidden, N_(
+        "Not allowed to read {what} in {where} (HTTP 403): {detail}. Ask your "
+        "project administrator for a role that allows it."
+    )),
+    406: (UnsupportedMicroversion, N_(
+        "The compute API in {where} does not support microversion "
+        "{microversion} (HTTP 406): {detail}. Choose a supported one with "
+        "--os-compute-api-version."
+    )),
+}
+_ACTION_NOT_FOUND = (ActionNotFound, N_(
+    "Action {request_id} not found for server {server} in {where} (HTTP 404): "
+    "list the server's request IDs with `openstack server action list {server}`."
+))
+_SERVER_NOT_FOUND = (ServerNotFound, N_(
+    "Server {server} not found in {where} (HTTP 404): {detail}. Check the ID "
+    "with `openstack server list`; actions of a deleted server need "
+    "--os-compute-api-version {deleted_servers} or later (using {microversion})."
+))
+_SERVER_FAILURE = (ApiError, N_(
+    "The compute API failed for {what} in {where} (HTTP {status} {reason}): "
+    "{detail}. Try again later; if it persists, give the request id below to "
+    "FJcloud-O support."
+))
+_OTHER_STATUS = (ApiError, N_(
+    "The compute API answered HTTP {status} for {what} in {where}: {detail}."
+))
+_ACTION_NOT_FOUND_WORDING = re.compile(r"^Action .* not found", re.DOTALL)
+
+
+def api_message(response: Any) -> str | None:
+    """The message of a Nova or Keystone error body, if it has one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict):
+        for fault in body.values():
+            if isinstance(fault, dict) and fault.get("message"):
+                return one_line(fault["message"])
+    return None
+
+
+def response_request_id(response: Any) -> str | None:
+    headers = response.headers
+    return headers.get("x-openstack-request-id") or headers.get("x-compute-request-id")
+
+
+def from_response(response: Any, target: Target) -> ActionsError:
+    """The error for an HTTP error status of the compute API."""
+    status = response.status_code
+    # Ends without a full stop: the messages add their own.
+    detail = (api_message(response) or response.reason or "no message").rstrip(".")
+    if status == 404:
+        is_action = target.request_id and _ACTION_NOT_FOUND_WORDING.match(detail)
+        error_class, template = _ACTION_NOT_FOUND if is_action else _SERVER_NOT_FOUND
+    elif status in _STATUS_MESSAGES:
+        error_class, template = _STATUS_MESSAGES[status]
+    else:
+        error_class, template = _SERVER_FAILURE if status >= 500 else _OTHER_STATUS
+    message = _(template).format(
+        what=target.what(),
+        where=target.where(),
+        server=target.server,
+        request_id=target.request_id,
+        microversion=target.microversion,
+        deleted_servers=DELETED_SERVERS_MICROVERSION,
+        expiry_hint=_(TOKEN_EXPIRY_HINT),
+        status=status,
+        reason=response.reason or "",
+        detail=detail,
+    )
+    return error_class(message, response_request_id(response))
+
+
+# -- connection and login failures -----------------------------------------
+
+IDENTITY_SERVICE = N_("identity service")
+COMPUTE_ENDPOINT = N_("compute endpoint")
+
+_SSL_REASON = re.compile(r"\[SSL: [A-Z_]+\] ([^(]+?)\s*\(")
+_ERRNO_REASON = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+_INCOMPLETE_READ = re.compile(r"IncompleteRead\(([^)]*)\)")
+_TRANSPORT_URL = re.compile(r"(?:to|for) (https?://\S+?):? ")
+CUT_CONNECTION = N_("the connection closed in the middle of the response")
+NO_ANSWER = N_("no answer within the timeout")
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """The error and every exception it wraps: causes, contexts, and the
+    exceptions that requests and urllib3 keep in ``args`` and ``reason``."""
+    pending, seen = [error], set()
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        wrapped += list(current.args)
+        pending += [e for e in wrapped if isinstance(e, BaseException)]
+
+
+def _reason_in_chain(error: BaseException) -> str | None:
+    chain = list(_chain(error))
+    for link in chain:
+        if isinstance(link, ssl.SSLError):
+            found = _SSL_REASON.search(str(link))
+            return found.group(1).strip().rstrip(".") if found else None
+    for link in chain:
+        if isinstance(link, OSError) and link.strerror:
+            return str(link.strerror).strip().rstrip(".")
+    for link in chain:
+        if isinstance(link, http.client.IncompleteRead) or type(link).__name__ == "IncompleteRead":
+            found = _INCOMPLETE_READ.search(repr(link))
+            return _(CUT_CONNECTION) + (f" ({found.group(1)})" if found else "")
+    for link in chain:
+        if isinstance(link, TimeoutError) or "Timeout" in type(link).__name__:
+            return _(NO_ANSWER)
+    return None
+
+
+def _reason_in_text(text: str) -> str:
+    """Fallback: the useful end of urllib3's wording of the chain."""
+    found = _SSL_REASON.findall(text) or _ERRNO_REASON.findall(text)
+    if found:
+        return found[-1].strip().rstrip(".")
+    incomplete = _INCOMPLETE_READ.search(text)
+    if incomplete or "Connection broken" in text:
+        detail = f" ({incomplete.group(1)})" if incomplete else ""
+        return _(CUT_CONNECTION) + detail
+    if "timed out" in text.lower():
+        return _(NO_ANSWER)
+    return one_line(text)
+
+
+def transport_reason(error: BaseException) -> str:
+    """"Connection refused", not the whole chain of wrapped exceptions."""
+    return _reason_in_chain(error) or _reason_in_text(one_line(error, limit=4000))
+
+
+#: keystoneauth's transport exceptions, most specific first, and our message.
+_TRANSPORT_MESSAGES = (
+    ("SSLError", N_(
+        "TLS failed talking to {peer}: {reason}. Give the CA bundle with "
+        "--os-cacert (or OS_CACERT)."
+    )),
+    ("ConnectTimeout", N_(
+        "Timed out talking to {peer}: {reason}. Try again, or raise the timeout "
+        "(api_timeout in clouds.yaml, or OS_API_TIMEOUT)."
+    )),
+    ("ConnectFailure", N_(
+        "Cannot connect to {peer}: {reason}. Check the network, proxy settings "
+        "and region name."
+    )),
+    ("UnknownConnectionError", N_("The connection to {peer} failed: {reason}. Try again.")),
+)
+_LOGIN_REFUSED = N_(
+    "Login refused by the identity service ({region}) (HTTP 401): check the "
+    "user name, password, user domain (your contract number) and project; a "
+    "token given with OS_TOKEN expires after 3 hours on FJcloud-O."
+)
+_LOGIN_FAILED = N_("Login failed at the identity service ({region}): {reason}.")
+
+
+def _from_transport(error: BaseException, peer_name: str, region: str | None) -> ActionsError | None:
+    url = _TRANSPORT_URL.search(one_line(error, limit=4000))
+    at = f" at {url.group(1)}" if url else ""
+    peer = f"the {_(peer_name)}{at} ({region_text(region)})"
+    reason = transport_reason(error)
+    for class_name, template in _TRANSPORT_MESSAGES:
+        if isinstance(error, getattr(ksa_exceptions, class_name)):
+            return EndpointUnreachable(_(template).format(peer=peer, reason=reason))
+    # With raise_exc=False, HTTP exceptions only come from the login.
+    if isinstance(error, ksa_exceptions.Unauthorized):
+        return Unauthorized(_(_LOGIN_REFUSED).format(region=region_text(region)))
+    if isinstance(error, ksa_exceptions.ClientException):
+        return ApiError(_(_LOGIN_FAILED).format(region=region_text(region), reason=reason))
+    return None
+
+
+@contextlib.contextmanager
+def transport_errors(peer_name: str, region: str | None) -> Iterator[None]:
+    """Turn keystoneauth's connection and login exceptions into ours.
+
+    ``peer_name`` is IDENTITY_SERVICE or COMPUTE_ENDPOINT.
+    """
+    try:
+        yield
+    except ActionsError:
+        raise
+    except Exception as error:
+        translated = _from_transport(error, peer_name, region)
+        if translated is None:
+            raise
+        raise translated from error

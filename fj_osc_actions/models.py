@@ -7,7 +7,7 @@ lost and none is invented; the typed attributes are read from it.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Mapping
 
 ACTION_KEYS = (
     "request_id",
@@ -22,15 +22,32 @@ ACTION_KEYS = (
 EVENT_KEYS = ("event", "result", "start_time", "finish_time", "traceback")
 
 SUCCESS = "Success"
+ERROR = "Error"
 
 
 class ShapeError(ValueError):
     """The API's JSON does not have the shape of an instance action."""
 
 
-def _optional_text(raw: Mapping[str, Any], key: str) -> Optional[str]:
-    value = raw.get(key)
-    return None if value is None else str(value)
+class ApiText:
+    """An optional text field of ``raw``: None when absent or null, else str."""
+
+    def __init__(self, key: str | None = None) -> None:
+        self.key = key
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = self.key or name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.raw.get(self.key)
+        return None if value is None else str(value)
+
+
+def _require_object(raw: Any, what: str) -> None:
+    if not isinstance(raw, dict):
+        raise ShapeError(f"{what} is a {type(raw).__name__}, not an object")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,31 +56,16 @@ class ActionEvent:
 
     raw: Mapping[str, Any]
 
+    name = ApiText("event")
+    result = ApiText()
+    start_time = ApiText()
+    finish_time = ApiText()
+    traceback = ApiText()
+
     @classmethod
-    def from_api(cls, raw: Any) -> "ActionEvent":
-        if not isinstance(raw, dict):
-            raise ShapeError(f"an event is a {type(raw).__name__}, not an object")
+    def from_api(cls, raw: Any) -> ActionEvent:
+        _require_object(raw, "an event")
         return cls(raw=raw)
-
-    @property
-    def name(self) -> Optional[str]:
-        return _optional_text(self.raw, "event")
-
-    @property
-    def result(self) -> Optional[str]:
-        return _optional_text(self.raw, "result")
-
-    @property
-    def start_time(self) -> Optional[str]:
-        return _optional_text(self.raw, "start_time")
-
-    @property
-    def finish_time(self) -> Optional[str]:
-        return _optional_text(self.raw, "finish_time")
-
-    @property
-    def traceback(self) -> Optional[str]:
-        return _optional_text(self.raw, "traceback")
 
     @property
     def running(self) -> bool:
@@ -75,7 +77,7 @@ class ActionEvent:
         return not self.running and self.result != SUCCESS
 
     @property
-    def extra(self) -> Dict[str, Any]:
+    def extra(self) -> dict[str, Any]:
         """Keys beyond the base ones, e.g. host, hostId and details."""
         return {k: v for k, v in self.raw.items() if k not in EVENT_KEYS}
 
@@ -85,12 +87,20 @@ class InstanceAction:
     """An action on a server (``instanceAction`` / ``instanceActions[]``)."""
 
     raw: Mapping[str, Any]
-    events: Optional[Tuple[ActionEvent, ...]]
+    events: tuple[ActionEvent, ...] | None
+
+    request_id = ApiText()
+    action = ApiText()
+    instance_uuid = ApiText()
+    user_id = ApiText()
+    project_id = ApiText()
+    start_time = ApiText()
+    updated_at = ApiText()
+    message = ApiText()
 
     @classmethod
-    def from_api(cls, raw: Any) -> "InstanceAction":
-        if not isinstance(raw, dict):
-            raise ShapeError(f"the action is a {type(raw).__name__}, not an object")
+    def from_api(cls, raw: Any) -> InstanceAction:
+        _require_object(raw, "the action")
         if "events" not in raw:
             return cls(raw=raw, events=None)
         events = raw["events"]
@@ -99,47 +109,15 @@ class InstanceAction:
         return cls(raw=raw, events=tuple(ActionEvent.from_api(e) for e in events))
 
     @property
-    def request_id(self) -> Optional[str]:
-        return _optional_text(self.raw, "request_id")
-
-    @property
-    def action(self) -> Optional[str]:
-        return _optional_text(self.raw, "action")
-
-    @property
-    def instance_uuid(self) -> Optional[str]:
-        return _optional_text(self.raw, "instance_uuid")
-
-    @property
-    def user_id(self) -> Optional[str]:
-        return _optional_text(self.raw, "user_id")
-
-    @property
-    def project_id(self) -> Optional[str]:
-        return _optional_text(self.raw, "project_id")
-
-    @property
-    def start_time(self) -> Optional[str]:
-        return _optional_text(self.raw, "start_time")
-
-    @property
-    def updated_at(self) -> Optional[str]:
-        return _optional_text(self.raw, "updated_at")
-
-    @property
-    def message(self) -> Optional[str]:
-        return _optional_text(self.raw, "message")
-
-    @property
     def failed(self) -> bool:
         """Nova sets message to "Error" when an action failed.
 
         An event can fail and a retry of it succeed: the action did not fail.
         """
-        return self.message == "Error"
+        return self.message == ERROR
 
     @property
-    def extra(self) -> Dict[str, Any]:
+    def extra(self) -> dict[str, Any]:
         return {
             k: v for k, v in self.raw.items() if k not in ACTION_KEYS and k != "events"
         }

@@ -23,7 +23,7 @@ API_VERSIONS = ("2",)
 
 def make_client(instance: Any) -> Any:
     """Build the ActionsClient from the session OSC already set up."""
-    from fj_osc_actions import client
+    from fj_osc_actions import api, client
 
     # The commands set auth_required = False so that OSC does not log in
     # before they have checked their input; log in as OSC would, now.
@@ -37,7 +37,7 @@ def make_client(instance: Any) -> Any:
         interface=instance.interface,
         endpoint_override=config.get("compute_endpoint_override"),
         microversion=config.get("compute_api_version"),
-        timeout=float(timeout) if timeout else client.DEFAULT_TIMEOUT,
+        timeout=float(timeout) if timeout else api.DEFAULT_TIMEOUT,
     )
 
 

@@ -129,7 +129,9 @@ class GetActionTest(ClientTestCase):
                 value,
             )
             self.assertEqual("", parse.urlsplit(self.m.last_request.url).query)
-            client.get_action(value, "req-1")
+            # A server ID that the API returned for a name goes in a path too.
+            self.m.get(fakes.EAST + "/servers", json={"servers": [{"id": value, "name": "web-01"}]})
+            client.get_action("web-01", "req-1")
             self.assertEqual(
                 f"/v2.1/{fakes.PROJECT_ID}/servers/{encoded}/os-instance-actions/req-1",
                 fakes.raw_path(self.m.last_request),
@@ -318,19 +320,19 @@ class FindServerTest(ClientTestCase):
 
 
 class ByNameOrIdTest(ClientTestCase):
-    """get_server_action / list_server_actions: every check before the name lookup."""
+    """get_action / list_actions with a name: every check before the name lookup."""
 
     def test_bad_input_with_a_name_sends_nothing(self):
         client = self.client()
         for call in (
-            lambda: client.get_server_action("web-01", "req\n1"),
-            lambda: client.get_server_action("web-01", ""),
-            lambda: client.list_server_actions("web-01", limit=0),
-            lambda: client.list_server_actions("web-01", marker="a\tb"),
-            lambda: client.list_server_actions("web-01", changes_since="soon"),
-            lambda: self.client(microversion="2.58").list_server_actions(
+            lambda: client.get_action("web-01", "req\n1"),
+            lambda: client.get_action("web-01", ""),
+            lambda: client.list_actions("web-01", limit=0),
+            lambda: client.list_actions("web-01", marker="a\tb"),
+            lambda: client.list_actions("web-01", changes_since="soon"),
+            lambda: self.client(microversion="2.58").list_actions(
                 "web-01", changes_before="2026-01-01T00:00:00Z"),
-            lambda: self.client(microversion="x").get_server_action("web-01", "req-1"),
+            lambda: self.client(microversion="x").get_action("web-01", "req-1"),
         ):
             with self.assertRaises(errors.InvalidInput):
                 call()
@@ -342,8 +344,8 @@ class ByNameOrIdTest(ClientTestCase):
         self.reply("show_failed_admin_2.84", SHOW_PATH)
         self.reply("list_demo_2.58", LIST_PATH)
         client = self.client()
-        self.assertEqual("reboot", client.get_server_action("web-01", fakes.FAILED_REQUEST).action)
-        self.assertEqual(6, len(list(client.list_server_actions("web-01"))))
+        self.assertEqual("reboot", client.get_action("web-01", fakes.FAILED_REQUEST).action)
+        self.assertEqual(6, len(list(client.list_actions("web-01"))))
         self.assertEqual(["/servers", SHOW_PATH, "/servers", LIST_PATH],
                          [c.path[len("/v2.1/" + fakes.PROJECT_ID):] for c in self.compute_calls()])
 

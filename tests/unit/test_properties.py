@@ -21,8 +21,9 @@ from fj_osc_actions import formatting
 from fj_osc_actions import microversion as mv
 
 ENDPOINT = "http://compute.test/v2.1/p"
-URL = ENDPOINT + "/servers/s/os-instance-actions/r"
-LIST_URL = ENDPOINT + "/servers/s/os-instance-actions"
+SERVER_ID = "c8f5e4b2-3a1d-4f6e-9b7a-2d4c6e8f0a11"
+URL = ENDPOINT + f"/servers/{SERVER_ID}/os-instance-actions/r"
+LIST_URL = ENDPOINT + f"/servers/{SERVER_ID}/os-instance-actions"
 FORMATTERS = {
     "table": table.TableFormatter,
     "json": json_format.JSONFormatter,
@@ -108,7 +109,7 @@ class PropertyTest(unittest.TestCase):
         with requests_mock.Mocker() as m:
             m.get(URL, json=body)
             try:
-                action = self.client.get_action("s", "r")
+                action = self.client.get_action(SERVER_ID, "r")
             except errors.UnexpectedResponse as error:
                 self.assertIn("Unexpected response", str(error))
                 self.assertEqual(1, len(str(error).splitlines()))
@@ -123,7 +124,7 @@ class PropertyTest(unittest.TestCase):
         with requests_mock.Mocker() as m:
             m.get(LIST_URL, json=body)
             try:
-                rows = list(self.client.list_actions("s"))
+                rows = list(self.client.list_actions(SERVER_ID))
             except errors.UnexpectedResponse:
                 return
         keys = [k for k, _ in formatting.list_columns(mv.DEFAULT, long=True)]
@@ -136,7 +137,7 @@ class PropertyTest(unittest.TestCase):
         with requests_mock.Mocker() as m:
             m.get(URL, text=text)
             try:
-                self.client.get_action("s", "r")
+                self.client.get_action(SERVER_ID, "r")
             except errors.UnexpectedResponse:
                 return
         # Text that happens to be a JSON document with an instanceAction object.

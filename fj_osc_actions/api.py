@@ -1,0 +1,172 @@
+"""The HTTP layer: one GET of a JSON object from the compute endpoint.
+
+It chooses the endpoint (logging in first, so that a login failure is
+reported as one), sends the microversion header, retries what is safe to
+retry, and turns every failure into an ``errors.ActionsError``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping, Sequence
+
+from keystoneauth1 import exceptions as ksa_exceptions
+
+from fj_osc_actions import errors
+from fj_osc_actions import microversion as mv
+from fj_osc_actions import regions
+from fj_osc_actions import validation
+from fj_osc_actions.i18n import _
+
+LOG = logging.getLogger(__name__)
+
+COMPUTE = "compute"
+DEFAULT_TIMEOUT = 60.0
+#: Retries of an idempotent GET after a connection failure or a 502/503/504.
+DEFAULT_RETRIES = 2
+RETRIABLE_STATUSES = (502, 503, 504)
+
+
+class _QuietRetries(logging.LoggerAdapter):
+    """keystoneauth warns of each retry; keep that for --debug only.
+
+    A failure must end in one line; the retries are in the --debug log.
+    """
+
+    def warning(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        self.debug(msg, *args, **kwargs)
+
+
+HTTP_LOG = _QuietRetries(logging.getLogger("keystoneauth.session"), {})
+
+
+class ComputeAPI:
+    """GET requests to one compute endpoint at one microversion."""
+
+    def __init__(
+        self,
+        session: Any,
+        *,
+        region_name: str | None = None,
+        interface: str | None = "public",
+        endpoint_override: str | None = None,
+        microversion: str | mv.Microversion | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+    ) -> None:
+        self.session = session
+        self.region_name = region_name or None
+        self.interface = interface or "public"
+        self.endpoint_override = endpoint_override or None
+        self._microversion = microversion
+        self.timeout = timeout
+        self.retries = retries
+        self._endpoint: regions.ComputeEndpoint | None = None
+
+    @property
+    def microversion(self) -> mv.Microversion:
+        """The microversion in use; parsed lazily so bad input is a clear error."""
+        if not isinstance(self._microversion, mv.Microversion):
+            self._microversion = mv.parse(self._microversion)
+        return self._microversion
+
+    @property
+    def endpoint(self) -> regions.ComputeEndpoint:
+        """The compute endpoint, chosen on first use (it may need a login)."""
+        if self._endpoint is None:
+            self._endpoint = self._resolve_endpoint()
+            LOG.debug("Compute endpoint: %s", self._endpoint.describe())
+        return self._endpoint
+
+    def target(self, server: str, request_id: str | None = None) -> errors.Target:
+        """What a request is about, for the messages of its errors.
+
+        The microversion is checked before the endpoint is chosen: bad
+        configuration is an error before the login.
+        """
+        return errors.Target(
+            microversion=str(self.microversion),
+            server=server,
+            region=self.region_name,
+            endpoint_url=self.endpoint.url,
+            request_id=request_id,
+        )
+
+    def where(self) -> str:
+        return f"{errors.region_text(self.region_name)} ({self.endpoint.url})"
+
+    def get(
+        self,
+        segments: Sequence[str],
+        target: errors.Target,
+        params: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """GET {endpoint}/{segments...}; each segment percent-encoded as one."""
+        url = "/".join([self.endpoint.url] + [validation.quote_segment(s) for s in segments])
+        with errors.transport_errors(errors.COMPUTE_ENDPOINT, self.region_name):
+            response = self.session.get(
+                url,
+                params=dict(params or {}),
+                headers={"Accept": "application/json"},
+                raise_exc=False,
+                microversion=str(self.microversion),
+                microversion_service_type=COMPUTE,
+                timeout=self.timeout,
+                connect_retries=self.retries,
+                status_code_retries=self.retries,
+                retriable_status_codes=list(RETRIABLE_STATUSES),
+                logger=HTTP_LOG,
+            )
+        if response.status_code >= 400:
+            raise errors.from_response(response, target)
+        request_id = errors.response_request_id(response)
+        try:
+            body = response.json()
+        except ValueError:
+            raise errors.unexpected(target, _("the response is not JSON"), request_id) from None
+        if not isinstance(body, dict):
+            raise errors.unexpected(target, _("the response is not a JSON object"), request_id)
+        return body
+
+    def _resolve_endpoint(self) -> regions.ComputeEndpoint:
+        with errors.transport_errors(errors.IDENTITY_SERVICE, self.region_name):
+            if getattr(self.session, "auth", None) is not None:
+                # Log in here, so that a login failure is reported as one.
+                self.session.get_auth_headers()
+            endpoint = regions.resolve_compute_endpoint(
+                self.region_name,
+                self.endpoint_override,
+                project_id=self._project_id,
+                catalog_lookup=self._catalog_endpoint,
+            )
+        if endpoint is None:
+            raise errors.EndpointNotFound(
+                _(
+                    "No compute endpoint for {region} in the service catalog "
+                    "({interface} interface): set --os-region-name to jp-east-3 "
+                    "or jp-west-3, or give OS_COMPUTE_ENDPOINT_OVERRIDE."
+                ).format(region=errors.region_text(self.region_name), interface=self.interface)
+            )
+        return endpoint
+
+    def _project_id(self) -> str:
+        project_id = self.session.get_project_id()
+        if not project_id:
+            raise errors.EndpointNotFound(
+                _(
+                    "The token is not scoped to a project, and compute URLs carry "
+                    "the project id: set --os-project-name or --os-project-id."
+                )
+            )
+        return validation.quote_segment(project_id)
+
+    def _catalog_endpoint(self) -> str | None:
+        try:
+            return self.session.get_endpoint(
+                service_type=COMPUTE,
+                interface=self.interface,
+                region_name=self.region_name,
+                skip_discovery=True,
+            )
+        except ksa_exceptions.EndpointNotFound:
+            return None

@@ -1,0 +1,87 @@
+"""Checks of the user's input, before any request leaves.
+
+Pure functions: each returns the value to send, or raises InvalidInput.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from urllib import parse
+
+from fj_osc_actions import errors
+from fj_osc_actions.i18n import N_, _
+
+MAX_ID_LENGTH = 255
+
+#: What check_id calls the value in its messages (translated there).
+SERVER = N_("server")
+REQUEST_ID = N_("request ID")
+MARKER = N_("marker")
+
+_UUID = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE
+)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID.match(value))
+
+
+def quote_segment(value: str) -> str:
+    """Percent-encode a value as exactly one URL path segment."""
+    return parse.quote(value, safe="")
+
+
+def check_id(value: str | None, what: str) -> str:
+    """Refuse ids that cannot be a path segment; ``what`` is one of the nouns above."""
+    what = _(what)
+    if value is None or not value.strip():
+        raise errors.InvalidInput(
+            _("The {what} is empty: give a non-empty value.").format(what=what)
+        )
+    if _CONTROL_CHARACTERS.search(value):
+        raise errors.InvalidInput(
+            _(
+                "The {what} {value} contains control characters: check for a "
+                "stray newline or escape sequence."
+            ).format(what=what, value=ascii(value))
+        )
+    if len(value) > MAX_ID_LENGTH:
+        raise errors.InvalidInput(
+            _(
+                "The {what} is {length} characters long; the compute API "
+                "accepts at most {maximum}."
+            ).format(what=what, length=len(value), maximum=MAX_ID_LENGTH)
+        )
+    if value in (".", ".."):
+        raise errors.InvalidInput(
+            _("The {what} {value!r} is not a valid id.").format(what=what, value=value)
+        )
+    return value
+
+
+def check_timestamp(value: str, option: str) -> str:
+    """Accept ISO 8601 date-times as Nova does (e.g. 2026-11-27T09:00:00Z)."""
+    text = value.strip()
+    try:
+        parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None or "T" not in text and " " not in text:
+        raise errors.InvalidInput(
+            _(
+                "{option} {value!r} is not an ISO 8601 date and time: give for "
+                "example 2026-11-27T09:00:00Z or 2026-11-27T18:00:00+09:00."
+            ).format(option=option, value=value)
+        )
+    return text
+
+
+def check_limit(value: int) -> int:
+    if value < 1:
+        raise errors.InvalidInput(
+            _("--limit must be a positive integer, not {value}.").format(value=value)
+        )
+    return value

@@ -1,0 +1,46 @@
+"""What unit and functional tests share: the result of one ``openstack`` run.
+
+Unit tests run OSC's shell in-process (requests-mock behind it); functional
+tests run the real executable against the simulator. Both get a
+:class:`CommandResult` and check failures with the same assertion.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import unittest
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True)
+class CommandResult:
+    """Exit status and the two output streams of one ``openstack`` run."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+class CommandAssertions(unittest.TestCase):
+    """Assertions about a :class:`CommandResult`."""
+
+    def assert_success(self, result: CommandResult) -> None:
+        self.assertEqual(0, result.code, result)
+
+    def assert_one_line_failure(
+        self, result: CommandResult, *fragments: str, code: int = 1
+    ) -> str:
+        """A failure is one stderr line, no traceback, nothing on stdout."""
+        self.assertEqual(code, result.code, result)
+        self.assertNotIn("Traceback", result.stderr)
+        self.assertEqual("", result.stdout, result)
+        lines = result.stderr.strip().splitlines()
+        self.assertEqual(1, len(lines), result.stderr)
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+        return lines[0]
