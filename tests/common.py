@@ -12,6 +12,9 @@ import json
 import unittest
 from typing import Any
 
+from keystoneauth1 import session as ksa_session
+from keystoneauth1.identity import v3
+
 
 @dataclasses.dataclass(frozen=True)
 class CommandResult:
@@ -24,6 +27,21 @@ class CommandResult:
     @property
     def json(self) -> Any:
         return json.loads(self.stdout)
+
+
+def password_session(
+    auth_url: str, username: str, password: str, domain: str, project: str
+) -> ksa_session.Session:
+    """A keystoneauth session that logs in with a password on first use."""
+    auth = v3.Password(
+        auth_url=auth_url,
+        username=username,
+        password=password,
+        user_domain_name=domain,
+        project_name=project,
+        project_domain_name=domain,
+    )
+    return ksa_session.Session(auth=auth)
 
 
 class CommandAssertions(unittest.TestCase):

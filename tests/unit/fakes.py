@@ -13,6 +13,8 @@ from unittest import mock
 
 import requests_mock
 
+from tests import common
+
 FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures"
 
 AUTH_URL = "http://identity.test:5000/v3"
@@ -115,6 +117,21 @@ def password_env(region: Optional[str] = "jp-east-3", **extra: str) -> Dict[str,
     return env
 
 
+def session() -> Any:
+    """A password session against the fake identity service."""
+    return common.password_session(AUTH_URL, "demo", PASSWORD, "C1", "demo-project")
+
+
+def reply(
+    m: requests_mock.Mocker, record_name: str, url: str, request_id: str = "req-trace-1"
+) -> Dict[str, Any]:
+    """Answer GET url with a nova-34-observed record (status and body)."""
+    record = observed(record_name)
+    m.get(url, json=record["body"], status_code=record["status"],
+          headers={"x-openstack-request-id": request_id})
+    return record
+
+
 def compute_requests(m: requests_mock.Mocker) -> List[Any]:
     return [r for r in m.request_history if "/v2.1" in r.path or "compute" in r.netloc]
 
@@ -127,21 +144,7 @@ def clean_environment(env: Mapping[str, str]) -> Iterator[None]:
         yield
 
 
-class ShellResult:
-    def __init__(self, code: int, stdout: str, stderr: str) -> None:
-        self.code = code
-        self.stdout = stdout
-        self.stderr = stderr
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-    def __repr__(self) -> str:
-        return f"ShellResult({self.code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
-
-
-def run_openstack(argv: List[str], env: Mapping[str, str]) -> ShellResult:
+def run_openstack(argv: List[str], env: Mapping[str, str]) -> common.CommandResult:
     """Run the real OSC shell in-process (requests are mocked by the caller)."""
     from openstackclient import shell
 
@@ -153,7 +156,7 @@ def run_openstack(argv: List[str], env: Mapping[str, str]) -> ShellResult:
         app = shell.OpenStackShell()
         app.stdout, app.stderr = stdout, stderr
         code = app.run(argv)
-    return ShellResult(code, stdout.getvalue(), stderr.getvalue())
+    return common.CommandResult(code, stdout.getvalue(), stderr.getvalue())
 
 
 def forget_cached_clients() -> None:

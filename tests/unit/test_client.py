@@ -5,8 +5,6 @@ from urllib import parse
 
 import requests
 import requests_mock
-from keystoneauth1 import session as ksa_session
-from keystoneauth1.identity import v3
 
 from fj_osc_actions import client as actions_client
 from fj_osc_actions import errors
@@ -14,18 +12,6 @@ from tests.unit import fakes
 
 SHOW_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions/{fakes.FAILED_REQUEST}"
 LIST_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions"
-
-
-def make_session():
-    auth = v3.Password(
-        auth_url=fakes.AUTH_URL,
-        username="demo",
-        password=fakes.PASSWORD,
-        user_domain_name="C1",
-        project_name="demo-project",
-        project_domain_name="C1",
-    )
-    return ksa_session.Session(auth=auth)
 
 
 class ClientTestCase(unittest.TestCase):
@@ -38,20 +24,13 @@ class ClientTestCase(unittest.TestCase):
     def client(self, **kwargs):
         kwargs.setdefault("region_name", "jp-east-3")
         kwargs.setdefault("retries", 0)
-        return actions_client.ActionsClient(make_session(), **kwargs)
+        return actions_client.ActionsClient(fakes.session(), **kwargs)
 
     def compute_calls(self):
         return fakes.compute_requests(self.m)
 
-    def reply(self, record_name, url_path, base=fakes.EAST, method="get"):
-        record = fakes.observed(record_name)
-        getattr(self.m, method)(
-            base + url_path,
-            json=record["body"],
-            status_code=record["status"],
-            headers={"x-openstack-request-id": "req-trace-1"},
-        )
-        return record
+    def reply(self, record_name, url_path, base=fakes.EAST):
+        return fakes.reply(self.m, record_name, base + url_path)
 
 
 class GetActionTest(ClientTestCase):

@@ -12,6 +12,7 @@ import requests_mock
 import yaml
 
 from fj_osc_actions import commands
+from tests import common
 from tests.unit import fakes
 
 SHOW = ["server", "action", "show", fakes.SERVER_ID, fakes.FAILED_REQUEST]
@@ -19,7 +20,7 @@ SHOW_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions/{fakes.FAILED_REQUE
 LIST_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions"
 
 
-class ShellTestCase(unittest.TestCase):
+class ShellTestCase(common.CommandAssertions):
     def setUp(self):
         self.m = requests_mock.Mocker(case_sensitive=True)
         self.m.start()
@@ -31,22 +32,10 @@ class ShellTestCase(unittest.TestCase):
         return fakes.run_openstack(argv, fakes.password_env(region=region, **env))
 
     def reply(self, record_name, path, base=fakes.EAST):
-        record = fakes.observed(record_name)
-        self.m.get(base + path, json=record["body"], status_code=record["status"],
-                   headers={"x-openstack-request-id": "req-trace-9"})
-        return record
+        return fakes.reply(self.m, record_name, base + path, request_id="req-trace-9")
 
     def compute_calls(self):
         return fakes.compute_requests(self.m)
-
-    def assert_one_line_failure(self, result, *fragments):
-        self.assertEqual(1, result.code, result)
-        lines = result.stderr.strip().splitlines()
-        self.assertEqual(1, len(lines), result.stderr)
-        self.assertNotIn("Traceback", result.stderr)
-        for fragment in fragments:
-            self.assertIn(fragment, lines[0])
-        self.assertEqual("", result.stdout)
 
 
 class EntryPointsTest(unittest.TestCase):
