@@ -14,6 +14,7 @@ from keystoneauth1 import exceptions as ksa_exceptions
 
 from fj_osc_actions import errors
 from fj_osc_actions import microversion as mv
+from fj_osc_actions import redaction
 from fj_osc_actions import regions
 from fj_osc_actions import validation
 from fj_osc_actions.i18n import _
@@ -62,6 +63,7 @@ class ComputeAPI:
         self.timeout = timeout
         self.retries = retries
         self._endpoint: regions.ComputeEndpoint | None = None
+        redaction.redact_urls_in_logs()
 
     @property
     def microversion(self) -> mv.Microversion:
@@ -81,9 +83,10 @@ class ComputeAPI:
     def target(self, server: str, request_id: str | None = None) -> errors.Target:
         """What a request is about, for the messages of its errors.
 
-        The microversion is checked before the endpoint is chosen: bad
+        The configuration is checked before the endpoint is chosen: bad
         configuration is an error before the login.
         """
+        self.check_configuration()
         return errors.Target(
             microversion=str(self.microversion),
             server=server,
@@ -91,6 +94,12 @@ class ComputeAPI:
             endpoint_url=self.endpoint.url,
             request_id=request_id,
         )
+
+    def check_configuration(self) -> None:
+        """Refuse a bad microversion or endpoint override, before any request."""
+        self.microversion  # parsed here: a bad value is an error before any request
+        if self.endpoint_override:
+            regions.check_override(self.endpoint_override)
 
     def where(self) -> str:
         return f"{errors.region_text(self.region_name)} ({self.endpoint.url})"
@@ -138,6 +147,7 @@ class ComputeAPI:
                 self.endpoint_override,
                 project_id=self._project_id,
                 catalog_lookup=self._catalog_endpoint,
+                auth_url=getattr(getattr(self.session, "auth", None), "auth_url", None),
             )
         if endpoint is None:
             raise errors.EndpointNotFound(

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from keystoneauth1 import exceptions as ksa_exceptions
 
 from fj_osc_actions.i18n import N_, _
+from fj_osc_actions.redaction import redact_url
 
 #: Longest piece of an API message quoted in an error line.
 MAX_QUOTED_MESSAGE = 300
@@ -38,7 +39,7 @@ class ActionsError(Exception):
         self.openstack_request_id = openstack_request_id
         if openstack_request_id:
             message = f"{message} (x-openstack-request-id: {openstack_request_id})"
-        super().__init__(one_line(message, limit=2000))
+        super().__init__(redact_url(one_line(message, limit=2000)))
 
 
 class InvalidInput(ActionsError):

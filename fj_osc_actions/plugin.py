@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from typing import Any
 
+from fj_osc_actions import redaction
+
 LOG = logging.getLogger(__name__)
+# Before OSC logs the configuration of this run again (with --debug).
+redaction.redact_urls_in_logs()
 
 API_NAME = "fj_server_actions"
 # OSC reads <option without "os_"> from the cloud config; no such option is
@@ -35,7 +40,10 @@ def make_client(instance: Any) -> Any:
         instance.session,
         region_name=instance.region_name,
         interface=instance.interface,
-        endpoint_override=config.get("compute_endpoint_override"),
+        # The environment beats clouds.yaml, as for OSC's other OS_* values
+        # (OSC itself reads OS_* variables only when no cloud is named).
+        endpoint_override=os.environ.get("OS_COMPUTE_ENDPOINT_OVERRIDE")
+        or config.get("compute_endpoint_override"),
         microversion=config.get("compute_api_version"),
         timeout=float(timeout) if timeout else api.DEFAULT_TIMEOUT,
     )

@@ -9,7 +9,7 @@ REQUIREMENTS="requirements.txt test-requirements.txt doc/requirements.txt"
 
 export PATH="$PWD/$VENV/bin:$PATH"
 echo "== pep8"
-flake8 fj_osc_actions tests tools
+sh tools/check.sh pep8
 LOGS=$(mktemp -d)
 trap 'rm -rf "$LOGS"' EXIT
 logged() {  # logged <name> <command...>: run, print its output, keep it for count
@@ -24,11 +24,10 @@ count() {  # count <Passed|Failed>: sum of stestr's totals in this run
     grep -h "^ - ${1}: " "$LOGS"/*.log | awk '{s += $3} END {print s + 0}'
 }
 echo "== unit tests"
-logged unit stestr run
+logged unit sh tools/check.sh unit
 echo "== functional tests"
-logged functional stestr --test-path ./tests/functional run --concurrency 2
+logged functional sh tools/check.sh functional
 echo "== docs (English and Japanese, warnings are errors)"
-sphinx-build -q -W --keep-going -b html -d doc/build/doctrees/en doc/source doc/build/html/en
-sphinx-build -q -W --keep-going -b html -d doc/build/doctrees/ja doc/source/ja doc/build/html/ja
+sh tools/check.sh docs
 echo "All checks passed."
 echo "Tests: $(count Passed) passed, $(count Failed) failed"

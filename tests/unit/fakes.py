@@ -17,7 +17,9 @@ from tests import common
 
 FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures"
 
-AUTH_URL = "http://identity.test:5000/v3"
+# FJcloud-O's identity service (mocked): the built-in endpoints apply to its logins.
+AUTH_URL = "https://identity.jp-east-3.cloud.global.fujitsu.com/v3"
+OTHER_AUTH_URL = "http://identity.test:5000/v3"
 COMPUTE_CATALOG_URL = "http://catalog-compute.test:8774/v2.1/{project}"
 OVERRIDE_URL = "http://override.test:8774/v2.1/%(project_id)s"
 PROJECT_ID = "6f70656e737461636b20342065766572"
@@ -79,19 +81,19 @@ def token_body(regions: Tuple[str, ...] = ("RegionOne", "jp-east-3")) -> Dict[st
     }
 
 
-def register_identity(m: requests_mock.Mocker, **kwargs: Any) -> None:
+def register_identity(m: requests_mock.Mocker, auth_url: str = AUTH_URL, **kwargs: Any) -> None:
     m.get(
-        AUTH_URL,
+        auth_url,
         json={
             "version": {
                 "id": "v3.14",
                 "status": "stable",
-                "links": [{"rel": "self", "href": AUTH_URL + "/"}],
+                "links": [{"rel": "self", "href": auth_url + "/"}],
             }
         },
     )
     m.post(
-        AUTH_URL + "/auth/tokens",
+        auth_url + "/auth/tokens",
         json=token_body(**kwargs),
         status_code=201,
         headers={"X-Subject-Token": TOKEN},

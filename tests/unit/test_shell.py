@@ -197,6 +197,68 @@ class ShowTest(ShellTestCase):
             self.assertNotIn(secret, result.stderr)
 
 
+class WhereTheTokenGoesTest(ShellTestCase):
+    """Issue 12: the token only goes to the endpoints of the cloud that issued it."""
+
+    def write_clouds_yaml(self, **cloud_extra):
+        cloud = {"auth": {"auth_url": fakes.AUTH_URL, "username": "demo",
+                          "password": fakes.PASSWORD, "user_domain_name": "C1",
+                          "project_name": "demo-project", "project_domain_name": "C1"},
+                 "region_name": "jp-east-3", "identity_api_version": 3}
+        cloud.update(cloud_extra)
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
+            yaml.safe_dump({"clouds": {"fj": cloud}}, handle)
+        self.addCleanup(os.unlink, handle.name)
+        return handle.name
+
+    def test_a_jp_east_3_region_of_another_identity_service_uses_its_catalog(self):
+        fakes.register_identity(self.m, auth_url=fakes.OTHER_AUTH_URL)
+        base = fakes.COMPUTE_CATALOG_URL.format(project=fakes.PROJECT_ID)
+        self.reply("show_failed_admin_2.84", SHOW_PATH, base=base)
+        result = self.run_osc(SHOW + ["--debug"], OS_AUTH_URL=fakes.OTHER_AUTH_URL)
+        self.assert_success(result)
+        self.assertEqual([base + SHOW_PATH], [c.url for c in self.compute_calls()])
+        self.assertEqual([], [r for r in self.m.request_history if "fujitsu.com" in r.url])
+        self.assertIn("(service catalog, jp-east-3)", result.stderr)
+
+    def test_environment_override_is_used_with_os_cloud(self):
+        base = "http://override.test:8774/v2.1/" + fakes.PROJECT_ID
+        self.reply("show_failed_admin_2.84", SHOW_PATH, base=base)
+        path = self.write_clouds_yaml()
+        result = fakes.run_openstack(SHOW + ["--os-cloud", "fj"], {
+            "OS_CLIENT_CONFIG_FILE": path, "OS_COMPUTE_ENDPOINT_OVERRIDE": fakes.OVERRIDE_URL})
+        self.assert_success(result)
+        self.assertEqual([base + SHOW_PATH], [c.url for c in self.compute_calls()])
+
+    def test_environment_override_beats_clouds_yaml(self):
+        base = "http://override.test:8774/v2.1/" + fakes.PROJECT_ID
+        self.reply("show_failed_admin_2.84", SHOW_PATH, base=base)
+        path = self.write_clouds_yaml(
+            compute_endpoint_override="http://from-clouds-yaml.test/v2.1/%(project_id)s")
+        result = fakes.run_openstack(SHOW + ["--os-cloud", "fj"], {
+            "OS_CLIENT_CONFIG_FILE": path, "OS_COMPUTE_ENDPOINT_OVERRIDE": fakes.OVERRIDE_URL})
+        self.assert_success(result)
+        self.assertEqual([base + SHOW_PATH], [c.url for c in self.compute_calls()])
+
+    def test_bad_override_is_one_line_before_any_request(self):
+        for override, problem in (("override.test/v2.1", "absolute http or https URL"),
+                                  ("http://h/v2.1?a=b", "query or fragment"),
+                                  ("http://h/%(project)s", "placeholder")):
+            self.m.reset_mock()
+            result = self.run_osc(SHOW, OS_COMPUTE_ENDPOINT_OVERRIDE=override)
+            self.assert_one_line_failure(result, "OS_COMPUTE_ENDPOINT_OVERRIDE", problem)
+            self.assertEqual([], self.m.request_history)
+
+    def test_credentials_in_the_override_never_printed(self):
+        self.m.get(requests_mock.ANY, status_code=503, reason="Service Unavailable", text="")
+        fakes.register_identity(self.m)
+        result = self.run_osc(SHOW + ["--debug"],
+                              OS_COMPUTE_ENDPOINT_OVERRIDE="http://user:pa55word@override.test/v2.1")
+        self.assertEqual(1, result.code)
+        self.assertIn("http://***@override.test/v2.1", result.stderr)
+        self.assertNotIn("pa55word", result.stderr + result.stdout)
+
+
 class ShowErrorsTest(ShellTestCase):
     def test_404_action(self):
         self.reply("show_unknown_request_404", SHOW_PATH)

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Each check, written once: run-tests.sh runs them all, tox runs one per env.
+#   sh tools/check.sh pep8|unit|functional|docs
+set -eu
+cd "$(dirname "$0")/.."
+case "${1:?usage: check.sh pep8|unit|functional|docs}" in
+pep8)
+    flake8 fj_osc_actions tests tools ;;
+unit)
+    stestr run ;;
+functional)
+    stestr --test-path ./tests/functional run --concurrency 2 ;;
+docs)
+    sphinx-build -q -W --keep-going -b html -d doc/build/doctrees/en doc/source doc/build/html/en
+    sphinx-build -q -W --keep-going -b html -d doc/build/doctrees/ja doc/source/ja doc/build/html/ja ;;
+*)
+    echo "check.sh: unknown check '$1'" >&2
+    exit 2 ;;
+esac
