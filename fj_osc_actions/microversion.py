@@ -6,6 +6,7 @@ import re
 from typing import NamedTuple, Optional
 
 from fj_osc_actions import errors
+from fj_osc_actions.i18n import _
 
 _VERSION_PATTERN = re.compile(r"^(\d+)\.(\d+)$")
 
@@ -42,15 +43,19 @@ def parse(value: Optional[str]) -> Microversion:
     match = _VERSION_PATTERN.match(text)
     if not match:
         raise errors.InvalidInput(
-            f"Invalid compute API microversion {text!r}: give it as 2.N "
-            f"(for example --os-compute-api-version {DEFAULT}), or leave it "
-            f"unset to use {DEFAULT}."
+            _(
+                "Invalid compute API microversion {text!r}: give it as 2.N "
+                "(for example --os-compute-api-version {default}), or leave it "
+                "unset to use {default}."
+            ).format(text=text, default=DEFAULT)
         )
     version = Microversion(int(match.group(1)), int(match.group(2)))
     if version.major != 2 or version < MINIMUM:
         raise errors.InvalidInput(
-            f"Compute API microversion {version} is not a 2.x microversion: "
-            f"give one from {MINIMUM} up (for example {DEFAULT})."
+            _(
+                "Compute API microversion {version} is not a 2.x microversion: "
+                "give one from {minimum} up (for example {default})."
+            ).format(version=version, minimum=MINIMUM, default=DEFAULT)
         )
     return version
 
@@ -59,6 +64,8 @@ def require(version: Microversion, needed: Microversion, feature: str) -> None:
     """Refuse a feature the chosen microversion does not have."""
     if version < needed:
         raise errors.InvalidInput(
-            f"{feature} needs compute API microversion {needed} or later, "
-            f"but {version} is in use: add --os-compute-api-version {needed}."
+            _(
+                "{feature} needs compute API microversion {needed} or later, "
+                "but {version} is in use: add --os-compute-api-version {needed}."
+            ).format(feature=feature, needed=needed, version=version)
         )
