@@ -8,6 +8,7 @@ retry, and turns every failure into an ``errors.ActionsError``.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, Mapping, Sequence
 
 from keystoneauth1 import exceptions as ksa_exceptions
@@ -25,7 +26,27 @@ COMPUTE = "compute"
 DEFAULT_TIMEOUT = 60.0
 #: Retries of an idempotent GET after a connection failure or a 502/503/504.
 DEFAULT_RETRIES = 2
-RETRIABLE_STATUSES = (502, 503, 504)
+RETRIABLE_STATUSES = (502, 504)
+#: 429 and 503 are waited out here, as Retry-After asks (bounded).
+MAX_RATE_LIMIT_RETRIES = 3
+MAX_RATE_LIMIT_WAIT = 60.0
+BACKOFF_DELAYS = (0.5, 1.0, 2.0)
+LATEST = "latest"
+
+
+def has_retry_after(response: Any) -> bool:
+    return bool(response.headers.get("Retry-After"))
+
+
+def retry_delay(response: Any, attempt: int) -> float | None:
+    """Seconds to wait before retrying this response, or None: no retry."""
+    if response.status_code not in (429, 503):
+        return None
+    text = (response.headers.get("Retry-After") or "").strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        return BACKOFF_DELAYS[min(attempt, len(BACKOFF_DELAYS) - 1)]
 
 
 class _QuietRetries(logging.LoggerAdapter):
@@ -60,6 +81,12 @@ class ComputeAPI:
         self.interface = interface or "public"
         self.endpoint_override = endpoint_override or None
         self._microversion = microversion
+        text = str(microversion or "").strip().lower()
+        #: Whether the user chose the microversion (else: fall back on a 406).
+        self.microversion_chosen = text not in ("", "2", "2.0")
+        self._header_microversion = LATEST if text == LATEST else None
+        self._fell_back = False
+        self.cancelled = threading.Event()
         self.timeout = timeout
         self.retries = retries
         self._endpoint: regions.ComputeEndpoint | None = None
@@ -68,6 +95,9 @@ class ComputeAPI:
     @property
     def microversion(self) -> mv.Microversion:
         """The microversion in use; parsed lazily so bad input is a clear error."""
+        if self._header_microversion == LATEST and not isinstance(self._microversion, mv.Microversion):
+            # Until a response says which it is, every feature is allowed.
+            self._microversion = mv.NEWEST
         if not isinstance(self._microversion, mv.Microversion):
             self._microversion = mv.parse(self._microversion)
         return self._microversion
@@ -112,22 +142,12 @@ class ComputeAPI:
     ) -> dict[str, Any]:
         """GET {endpoint}/{segments...}; each segment percent-encoded as one."""
         url = "/".join([self.endpoint.url] + [validation.quote_segment(s) for s in segments])
-        with errors.transport_errors(errors.COMPUTE_ENDPOINT, self.region_name):
-            response = self.session.get(
-                url,
-                params=dict(params or {}),
-                headers={"Accept": "application/json"},
-                raise_exc=False,
-                microversion=str(self.microversion),
-                microversion_service_type=COMPUTE,
-                timeout=self.timeout,
-                connect_retries=self.retries,
-                status_code_retries=self.retries,
-                retriable_status_codes=list(RETRIABLE_STATUSES),
-                logger=HTTP_LOG,
-            )
+        response = self._send_with_retries(url, dict(params or {}))
+        if response.status_code == 406 and self._fall_back_to_maximum(response):
+            response = self._send_with_retries(url, dict(params or {}))
         if response.status_code >= 400:
-            raise errors.from_response(response, target)
+            raise errors.from_response(response, self.target(target.server, target.request_id))
+        self._learn_latest(response)
         request_id = errors.response_request_id(response)
         try:
             body = response.json()
@@ -136,6 +156,86 @@ class ComputeAPI:
         if not isinstance(body, dict):
             raise errors.unexpected(target, _("the response is not a JSON object"), request_id)
         return body
+
+    def cancel(self) -> None:
+        """Stop: waits end now, and no new request leaves."""
+        self.cancelled.set()
+
+    # -- sending ---------------------------------------------------------
+
+    def _send(self, url: str, params: dict[str, str]) -> Any:
+        """One request; keystoneauth retries connection failures and 502/504."""
+        if self.cancelled.is_set():
+            raise errors.Cancelled(_("Cancelled."))
+        with errors.transport_errors(errors.COMPUTE_ENDPOINT, self.region_name):
+            return self.session.get(
+                url,
+                params=params,
+                headers={"Accept": "application/json"},
+                raise_exc=False,
+                microversion=self._sent_microversion,
+                microversion_service_type=COMPUTE,
+                timeout=self.timeout,
+                connect_retries=self.retries,
+                status_code_retries=self.retries,
+                retriable_status_codes=list(RETRIABLE_STATUSES),
+                logger=HTTP_LOG,
+            )
+
+    def _send_with_retries(self, url: str, params: dict[str, str]) -> Any:
+        """Wait out 429 and 503: as Retry-After says, else with a growing delay.
+
+        At most MAX_RATE_LIMIT_RETRIES retries and MAX_RATE_LIMIT_WAIT seconds
+        in all; the wait ends early when the client is cancelled.
+        """
+        waited = 0.0
+        for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
+            response = self._send(url, params)
+            delay = retry_delay(response, attempt)
+            if delay is None or attempt == MAX_RATE_LIMIT_RETRIES:
+                return response
+            if response.status_code == 503 and attempt >= self.retries and not has_retry_after(response):
+                return response
+            if waited + delay > MAX_RATE_LIMIT_WAIT:
+                return response
+            LOG.debug("HTTP %s: retrying in %.1f s", response.status_code, delay)
+            if self.cancelled.wait(delay):
+                raise errors.Cancelled(_("Cancelled."))
+            waited += delay
+        return response
+
+    # -- microversions ---------------------------------------------------
+
+    @property
+    def _sent_microversion(self) -> str:
+        self.microversion  # parse the user's value first
+        return self._header_microversion or str(self.microversion)
+
+    def _fall_back_to_maximum(self, response: Any) -> bool:
+        """When the user chose no microversion and the cloud does not support
+        the default, use the cloud's maximum (once)."""
+        if self.microversion_chosen or self._fell_back:
+            return False
+        maximum = mv.maximum_from_406(errors.api_message(response) or "")
+        if maximum is None or maximum < mv.MINIMUM or maximum >= self.microversion:
+            return False
+        LOG.debug(
+            "The cloud does not support microversion %s; using its maximum, %s",
+            self.microversion, maximum,
+        )
+        self._fell_back = True
+        self._microversion = maximum
+        return True
+
+    def _learn_latest(self, response: Any) -> None:
+        """With ``latest``, the response says which microversion it was."""
+        if self._header_microversion != LATEST:
+            return
+        echoed = mv.from_response_header(response.headers.get("OpenStack-API-Version", ""))
+        if echoed is not None:
+            LOG.debug("Microversion latest is %s here", echoed)
+            self._microversion = echoed
+            self._header_microversion = None
 
     def _resolve_endpoint(self) -> regions.ComputeEndpoint:
         with errors.transport_errors(errors.IDENTITY_SERVICE, self.region_name):

@@ -86,6 +86,10 @@ class EndpointUnreachable(ActionsError):
     """Connection refused, DNS failure, TLS failure or timeout."""
 
 
+class Cancelled(ActionsError):
+    """The client was cancelled (Ctrl-C) while a request or a wait was pending."""
+
+
 class UnexpectedResponse(ActionsError):
     """A body that is not JSON or does not have the expected shape."""
 

@@ -69,3 +69,21 @@ def require(version: Microversion, needed: Microversion, feature: str) -> None:
                 "but {version} is in use: add --os-compute-api-version {needed}."
             ).format(feature=feature, needed=needed, version=version)
         )
+
+
+#: Assumed for ``latest`` until a response says which microversion it was.
+NEWEST = Microversion(2, 10_000)
+_MAXIMUM_IN_406 = re.compile(r"[Mm]aximum is (\d+)\.(\d+)")
+_HEADER_VERSION = re.compile(r"compute\s+(\d+)\.(\d+)", re.IGNORECASE)
+
+
+def maximum_from_406(message: str) -> Microversion | None:
+    """The maximum of Nova's "Minimum is X and maximum is Y" (406)."""
+    found = _MAXIMUM_IN_406.search(message)
+    return Microversion(int(found.group(1)), int(found.group(2))) if found else None
+
+
+def from_response_header(header: str) -> Microversion | None:
+    """The microversion of an ``OpenStack-API-Version: compute 2.96`` header."""
+    found = _HEADER_VERSION.search(header)
+    return Microversion(int(found.group(1)), int(found.group(2))) if found else None

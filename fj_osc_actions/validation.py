@@ -37,6 +37,13 @@ def quote_segment(value: str) -> str:
 def check_id(value: str | None, what: str) -> str:
     """Refuse ids that cannot be a path segment; ``what`` is one of the nouns above."""
     what = _(what)
+    if value is not None and not is_utf8(value):
+        raise errors.InvalidInput(
+            _(
+                "The {what} {value} is not valid UTF-8: check the terminal's "
+                "encoding or retype it."
+            ).format(what=what, value=ascii(value))
+        )
     if value is None or not value.strip():
         raise errors.InvalidInput(
             _("The {what} is empty: give a non-empty value.").format(what=what)
@@ -62,6 +69,40 @@ def check_id(value: str | None, what: str) -> str:
     return value
 
 
+def is_utf8(value: str) -> bool:
+    """False for arguments that were not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_request_id(value: str | None) -> str:
+    """A request ID: surrounding whitespace (a copy-paste) is dropped."""
+    return check_id(value.strip() if value else value, REQUEST_ID)
+
+
+_RELATIVE_AGE = re.compile(r"^(\d+)([smhdw])$")
+_AGE_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def check_time_filter(
+    value: str, option: str, now: datetime.datetime | None = None
+) -> str:
+    """An ISO 8601 time, or a relative age (``30m``, ``6h``, ``2d``, ``1w``).
+
+    A relative age means that long before now, sent as UTC ISO 8601.
+    """
+    text = value.strip()
+    age = _RELATIVE_AGE.match(text)
+    if age is None:
+        return check_timestamp(value, option)
+    delta = datetime.timedelta(**{_AGE_UNITS[age.group(2)]: int(age.group(1))})
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return (now - delta).astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def check_timestamp(value: str, option: str) -> str:
     """Accept ISO 8601 date-times as Nova does (e.g. 2026-11-27T09:00:00Z)."""
     text = value.strip()
@@ -72,16 +113,20 @@ def check_timestamp(value: str, option: str) -> str:
     if parsed is None or "T" not in text and " " not in text:
         raise errors.InvalidInput(
             _(
-                "{option} {value!r} is not an ISO 8601 date and time: give for "
-                "example 2026-11-27T09:00:00Z or 2026-11-27T18:00:00+09:00."
+                "{option} {value!r} is not an ISO 8601 date and time or an age: "
+                "give for example 2026-11-27T09:00:00Z, 2026-11-27T18:00:00+09:00 "
+                "or 2d (30m, 6h, 2d, 1w: that long ago)."
             ).format(option=option, value=value)
         )
     return text
 
 
-def check_limit(value: int) -> int:
-    if value < 1:
+def check_limit(value: int, option: str = "--limit", maximum: int | None = None) -> int:
+    if value < 1 or (maximum is not None and value > maximum):
+        allowed = _("a positive integer") if maximum is None else _(
+            "an integer from 1 to {maximum}").format(maximum=maximum)
         raise errors.InvalidInput(
-            _("--limit must be a positive integer, not {value}.").format(value=value)
+            _("{option} must be {allowed}, not {value}.").format(
+                option=option, allowed=allowed, value=value)
         )
     return value
