@@ -11,6 +11,7 @@ import logging
 import threading
 from typing import Any, Mapping, Sequence
 
+import requests
 from keystoneauth1 import exceptions as ksa_exceptions
 
 from fj_osc_actions import errors
@@ -32,6 +33,7 @@ MAX_RATE_LIMIT_RETRIES = 3
 MAX_RATE_LIMIT_WAIT = 60.0
 BACKOFF_DELAYS = (0.5, 1.0, 2.0)
 LATEST = "latest"
+DEFAULT_POOL_SIZE = 10
 
 
 def has_retry_after(response: Any) -> bool:
@@ -156,6 +158,16 @@ class ComputeAPI:
         if not isinstance(body, dict):
             raise errors.unexpected(target, _("the response is not a JSON object"), request_id)
         return body
+
+    def size_connection_pool(self, connections: int) -> None:
+        """Keep up to ``connections`` connections per host open (requests
+        keeps 10 by default and drops the rest), for a pool of workers."""
+        http = getattr(self.session, "session", None)
+        if http is None or connections <= DEFAULT_POOL_SIZE:
+            return
+        adapter = requests.adapters.HTTPAdapter(pool_maxsize=connections)
+        for prefix in ("https://", "http://"):
+            http.mount(prefix, adapter)
 
     def cancel(self) -> None:
         """Stop: waits end now, and no new request leaves."""

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 from urllib import parse
 
 from fj_osc_actions import api
 from fj_osc_actions import errors
+from fj_osc_actions import fleet
 from fj_osc_actions import microversion as mv
 from fj_osc_actions import models
 from fj_osc_actions import validation
@@ -64,8 +65,137 @@ class ActionsClient(api.ComputeAPI):
     def get_action(self, server: str, request_id: str) -> models.InstanceAction:
         """One action of a server (name or ID), with its events where the API returns them."""
         validation.check_id(server, validation.SERVER)
-        validation.check_id(request_id, validation.REQUEST_ID)
-        target = self.target(self.find_server_id(server), request_id)
+        request_id = validation.check_request_id(request_id)
+        return self._get_action(self.find_server_id(server), request_id)
+
+    def latest_action(self, server: str) -> models.InstanceAction:
+        """The newest action of a server (name or ID), with its events.
+
+        One list request (``limit=1`` where the microversion has paging),
+        then the action itself.
+        """
+        validation.check_id(server, validation.SERVER)
+        limit = 1 if self.microversion >= mv.PAGING else None
+        query = self._list_query(limit, None, None, None)
+        server_id = self.find_server_id(server)
+        newest = next(self._actions(server_id, query), None)
+        if newest is None or not newest.request_id:
+            raise errors.ActionNotFound(
+                _("Server {server} has no actions in {where}.").format(
+                    server=server, where=self.where())
+            )
+        return self._get_action(server_id, newest.request_id)
+
+    def last_failed_action(
+        self, server: str, *, changes_since: str | None = None
+    ) -> models.InstanceAction:
+        """The newest action whose message is Error, paging newest first and
+        stopping at the first one (``changes_since`` bounds the search)."""
+        validation.check_id(server, validation.SERVER)
+        query = self._list_query(None, None, changes_since, None)
+        server_id = self.find_server_id(server)
+        failed = next((a for a in self._actions(server_id, query) if a.failed), None)
+        if failed is None or not failed.request_id:
+            since = query.params.get("changes-since")
+            raise errors.ActionNotFound(
+                _("No failed action of server {server} since {since} in {where}.").format(
+                    server=server, since=since, where=self.where())
+                if since else
+                _("No failed action of server {server} in {where}.").format(
+                    server=server, where=self.where())
+            )
+        return self._get_action(server_id, failed.request_id)
+
+    def fleet_actions(
+        self,
+        servers: Sequence[str] | None = None,
+        *,
+        limit: int | None = None,
+        changes_since: str | None = None,
+        changes_before: str | None = None,
+        action_filter: fleet.ActionFilter = fleet.ActionFilter(),
+        concurrency: int = fleet.DEFAULT_CONCURRENCY,
+        on_progress: fleet.Progress | None = None,
+    ) -> fleet.FleetRun:
+        """The actions of several servers (names or IDs), or of every server
+        of the project (``servers=None``), read by a bounded pool of workers.
+
+        Iterate the result for (server, action) pairs, newest first; then
+        its ``problems`` lists the servers that could not be read.
+        """
+        for server in servers or ():
+            validation.check_id(server, validation.SERVER)
+        validation.check_limit(concurrency, "--concurrency", fleet.MAX_CONCURRENCY)
+        query = self._list_query(limit, None, changes_since, changes_before)
+        known = list(self.list_servers())
+        chosen, problems = self._choose_servers(known, servers)
+        self.size_connection_pool(concurrency)
+
+        def read_actions(server: models.Server) -> list[models.InstanceAction]:
+            return [a for a in self._actions(server.id, query) if action_filter.matches(a)]
+
+        return fleet.FleetRun(
+            chosen,
+            read_actions,
+            concurrency=concurrency,
+            cancelled=self.cancelled,
+            problems=problems,
+            on_progress=on_progress,
+        )
+
+    def _choose_servers(
+        self, known: list[models.Server], wanted: Sequence[str] | None
+    ) -> tuple[list[models.Server], list[fleet.ServerProblem]]:
+        """The servers to read, from one listing: IDs and names both work; an
+        ID that is not listed (a deleted server) is read by ID."""
+        if wanted is None:
+            return known, []
+        by_id = {server.id: server for server in known}
+        chosen: list[models.Server] = []
+        problems: list[fleet.ServerProblem] = []
+        for name_or_id in dict.fromkeys(wanted):
+            named = [server for server in known if server.name == name_or_id]
+            if name_or_id in by_id or (validation.is_uuid(name_or_id) and not named):
+                chosen.append(by_id.get(name_or_id, models.Server(name_or_id)))
+            elif len(named) == 1:
+                chosen.append(named[0])
+            else:
+                error = self._name_error(name_or_id, [server.id for server in named])
+                problems.append(fleet.ServerProblem(models.Server(name_or_id, name_or_id), error))
+        return chosen, problems
+
+    def get_server(self, server_id: str) -> dict[str, Any] | None:
+        """The server's body (``GET /servers/{id}``), or None once it is deleted."""
+        target = self.target(validation.check_id(server_id, validation.SERVER))
+        try:
+            body = self.get(["servers", server_id], target)
+        except errors.ServerNotFound:
+            return None
+        server = body.get("server")
+        if not isinstance(server, dict):
+            raise errors.unexpected(target, _("no 'server' object in the response"))
+        return server
+
+    def list_servers(self) -> Iterator[models.Server]:
+        """Every server of the project (IDs and names), following the pages."""
+        target = self.target(_("(all servers)"))
+        params: dict[str, str] = {}
+        seen_markers: set[str] = set()
+        while True:
+            page = self.get(["servers"], target, params)
+            servers = page.get("servers")
+            if not isinstance(servers, list):
+                raise errors.unexpected(target, _("no 'servers' list"))
+            parsed = [self._parse(target, models.Server.from_api, s) for s in servers]
+            yield from parsed
+            marker = next_marker(page.get("servers_links"))
+            if not parsed or marker is None or marker in seen_markers:
+                return
+            seen_markers.add(marker)
+            params = {"marker": marker}
+
+    def _get_action(self, server_id: str, request_id: str) -> models.InstanceAction:
+        target = self.target(server_id, request_id)
         body = self.get(["servers", target.server, "os-instance-actions", request_id], target)
         if "instanceAction" not in body:
             raise errors.unexpected(target, _("no 'instanceAction' in the response"))
@@ -89,9 +219,7 @@ class ActionsClient(api.ComputeAPI):
         """
         validation.check_id(server, validation.SERVER)
         query = self._list_query(limit, marker, changes_since, changes_before)
-        target = self.target(self.find_server_id(server))
-        first_page = self._actions_page(target, query.params)
-        return self._pages(target, query, first_page)
+        return self._actions(self.find_server_id(server), query)
 
     def find_server_id(self, name_or_id: str) -> str:
         """A UUID is used as given (no request); a name needs one exact match."""
@@ -108,22 +236,26 @@ class ActionsClient(api.ComputeAPI):
             for server in servers
             if isinstance(server, dict) and server.get("name") == name_or_id
         ]
+        if len(ids) != 1:
+            raise self._name_error(name_or_id, ids)
+        return ids[0]
+
+    def _name_error(self, name: str, ids: list[str]) -> errors.ActionsError:
+        """No server, or more than one, has this name."""
         if not ids:
-            raise errors.ServerNotFound(
+            return errors.ServerNotFound(
                 _(
                     "No server named {name!r} in {where}: check the name with "
                     "`openstack server list`; a deleted server can only be given "
                     "by its ID."
-                ).format(name=name_or_id, where=self.where())
+                ).format(name=name, where=self.where())
             )
-        if len(ids) > 1:
-            raise errors.AmbiguousServerName(
-                _(
-                    "{count} servers are named {name!r} in {where} ({ids}): give "
-                    "the server ID instead."
-                ).format(count=len(ids), name=name_or_id, where=self.where(), ids=", ".join(ids))
-            )
-        return ids[0]
+        return errors.AmbiguousServerName(
+            _(
+                "{count} servers are named {name!r} in {where} ({ids}): give "
+                "the server ID instead."
+            ).format(count=len(ids), name=name, where=self.where(), ids=", ".join(ids))
+        )
 
     # -- paging ----------------------------------------------------------
 
@@ -145,13 +277,19 @@ class ActionsClient(api.ComputeAPI):
             params["marker"] = validation.check_id(marker, validation.MARKER)
         if changes_since is not None:
             mv.require(version, mv.PAGING, "--changes-since")
-            params["changes-since"] = validation.check_timestamp(changes_since, "--changes-since")
+            params["changes-since"] = validation.check_time_filter(changes_since, "--changes-since")
         if changes_before is not None:
             mv.require(version, mv.CHANGES_BEFORE, "--changes-before")
-            params["changes-before"] = validation.check_timestamp(
+            params["changes-before"] = validation.check_time_filter(
                 changes_before, "--changes-before"
             )
         return ListQuery(params, limit)
+
+    def _actions(self, server_id: str, query: ListQuery) -> Iterator[models.InstanceAction]:
+        """The first page now (its errors surface here), the rest as consumed."""
+        target = self.target(server_id)
+        first_page = self._actions_page(target, query.params)
+        return self._pages(target, query, first_page)
 
     def _actions_page(self, target: errors.Target, params: dict[str, str]) -> dict[str, Any]:
         return self.get(["servers", target.server, "os-instance-actions"], target, params)

@@ -1,35 +1,59 @@
-"""Output formatting: the events column, durations and the rows of an action.
+"""Output formatting: the events column, durations, timelines and rows.
 
 Tables are for people (one line per event, failures marked, tracebacks cut
-to their last line); json and yaml get the API's values untouched.
+to their last line); json and yaml get the API's values. Text that came from
+the API is made harmless for the formatters that print it as text (control
+characters escaped; ``-f shell`` safe to ``eval``).
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-from typing import Any, List, Optional, Sequence, Tuple
+import re
+from typing import Any, Sequence
 
 from cliff import columns
 
 from fj_osc_actions import microversion as mv
 from fj_osc_actions import models
+from fj_osc_actions.i18n import _
 
 INDENT = " " * 10
 TAG_WIDTH = 10
+TIMELINE_WIDTH = 30
+
+#: Formatters that keep structured values and escape text themselves.
+STRUCTURED_FORMATTERS = ("json", "yaml")
+#: Formatters whose events column is a list of lines, for people.
+HUMAN_FORMATTERS = ("table",)
+
+parse_time = models.parse_time
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def parse_time(value: Optional[str]) -> Optional[datetime.datetime]:
-    """Nova's times: ISO 8601, with or without offset (naive means UTC)."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed
+# -- text from the API --------------------------------------------------------
+
+
+def escape_controls(text: str) -> str:
+    """Control characters (ESC, BEL, newlines...) as visible escapes."""
+    return _CONTROL_CHARACTERS.sub(lambda found: ascii(found.group())[1:-1], text)
+
+
+def shell_safe(text: str) -> str:
+    """Safe inside the double quotes of cliff's ``-f shell`` (which escapes ``"``)."""
+    return text.replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`")
+
+
+def safe_value(value: Any, formatter: str) -> Any:
+    """A value as the formatter should get it."""
+    if formatter in STRUCTURED_FORMATTERS or not isinstance(value, str):
+        return value
+    value = escape_controls(value)
+    return shell_safe(value) if formatter == "shell" else value
+
+
+# -- durations and events -------------------------------------------------------
 
 
 def format_duration(seconds: float) -> str:
@@ -44,22 +68,24 @@ def format_duration(seconds: float) -> str:
 
 def event_duration(event: models.ActionEvent) -> str:
     if event.running:
-        return "still running"
+        return _("still running")
     start = parse_time(event.start_time)
     finish = parse_time(event.finish_time)
-    if start is None or finish is None:
-        return "duration unknown"
-    return format_duration(max((finish - start).total_seconds(), 0.0))
+    if start is None or finish is None or finish < start:
+        return _("duration unknown")
+    return format_duration((finish - start).total_seconds())
 
 
 def summarize_traceback(traceback: str) -> str:
     """The last non-empty line (where Python puts the error), and the size."""
     lines = [line.strip() for line in traceback.splitlines() if line.strip()]
     if not lines:
-        return "(empty)"
+        return _("(empty)")
     if len(lines) == 1:
         return lines[0]
-    return f"{lines[-1]} (last of {len(lines)} lines; -f json shows all)"
+    return _("{line} (last of {count} lines; -f json shows all)").format(
+        line=lines[-1], count=len(lines)
+    )
 
 
 def _status_tag(event: models.ActionEvent) -> str:
@@ -70,13 +96,21 @@ def _status_tag(event: models.ActionEvent) -> str:
     return "[ok]"
 
 
+def _single_line(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return escape_controls(json.dumps(value, ensure_ascii=False))
+    return escape_controls(" ".join(str(value).split()))
+
+
 def format_event(event: models.ActionEvent) -> str:
     """One line for the event, then indented lines for what explains it."""
-    result = "-" if event.result is None else event.result
+    result = "-" if event.result is None else _single_line(event.result)
     finish = event.finish_time or "..."
+    name = _single_line(event.name) if event.name else _("(unnamed)")
     head = (
-        f"{_status_tag(event):<{TAG_WIDTH}}{event.name or '(unnamed)'}  {result}  "
-        f"{event.start_time or '?'} -> {finish}  ({event_duration(event)})"
+        f"{_status_tag(event):<{TAG_WIDTH}}{name}  {result}  "
+        f"{_single_line(event.start_time or '?')} -> {_single_line(finish)}  "
+        f"({event_duration(event)})"
     )
     lines = [head]
     extra = {k: v for k, v in event.extra.items() if v is not None}
@@ -84,49 +118,95 @@ def format_event(event: models.ActionEvent) -> str:
     if details is not None:
         lines.append(f"{INDENT}details: {_single_line(details)}")
     if event.traceback:
-        lines.append(f"{INDENT}traceback: {summarize_traceback(event.traceback)}")
+        lines.append(f"{INDENT}traceback: {_single_line(summarize_traceback(event.traceback))}")
     if extra:
-        pairs = ", ".join(f"{k}: {_single_line(v)}" for k, v in extra.items())
+        pairs = ", ".join(f"{_single_line(k)}: {_single_line(v)}" for k, v in extra.items())
         lines.append(f"{INDENT}{pairs}")
     return "\n".join(lines)
 
 
-def _single_line(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return " ".join(str(value).split())
+# -- the timeline ----------------------------------------------------------------
+
+
+def _bar_characters(encoding: str | None) -> tuple[str, str]:
+    """Block characters where the output can encode them, else ASCII."""
+    try:
+        "█░".encode(encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return "#", "."
+    return "█", "░"
+
+
+def format_timeline(
+    events: Sequence[models.ActionEvent],
+    now: datetime.datetime,
+    encoding: str | None,
+    width: int = TIMELINE_WIDTH,
+) -> str:
+    """Each event as a bar on one time axis shared by all events.
+
+    A running event is drawn to now; an event without times has no bar.
+    """
+    full, empty = _bar_characters(encoding)
+    spans = []
+    for event in events:
+        start = parse_time(event.start_time)
+        finish = now if event.running else parse_time(event.finish_time)
+        spans.append((start, finish if start and finish and finish >= start else None))
+    starts = [start for start, _finish in spans if start]
+    ends = [finish for _start, finish in spans if finish]
+    origin = min(starts) if starts else now
+    total = max([(end - origin).total_seconds() for end in ends] + [0.001])
+    lines = []
+    for event, (start, finish) in zip(events, spans):
+        bar = empty * width
+        if start and finish:
+            first = min(int((start - origin).total_seconds() / total * width), width - 1)
+            length = max(1, round((finish - start).total_seconds() / total * width))
+            length = min(length, width - first)
+            bar = empty * first + full * length + empty * (width - first - length)
+        name = _single_line(event.name) if event.name else _("(unnamed)")
+        status = _status_tag(event)
+        lines.append(f"|{bar}| {status:<{TAG_WIDTH}}{name}  ({event_duration(event)})")
+    return "\n".join(lines)
+
+
+# -- columns ---------------------------------------------------------------------
 
 
 def events_not_returned(version: mv.Microversion) -> str:
     if version < mv.MEMBER_EVENTS:
-        return (
-            f"(not returned: below microversion {mv.MEMBER_EVENTS} the API shows "
-            f"events to admins only; this request used {version}, try "
-            f"--os-compute-api-version {mv.DEFAULT})"
-        )
-    return (
-        f"(not returned: the cloud's policy hides events from this user at "
-        f"microversion {version})"
-    )
+        return _(
+            "(not returned: below microversion {member_events} the API shows "
+            "events to admins only; this request used {version}, try "
+            "--os-compute-api-version {default})"
+        ).format(member_events=mv.MEMBER_EVENTS, version=version, default=mv.DEFAULT)
+    return _(
+        "(not returned: the cloud's policy hides events from this user at "
+        "microversion {version})"
+    ).format(version=version)
 
 
 class EventsColumn(columns.FormattableColumn):
     """Events for tables; the API's list for json and yaml.
 
-    The value is ``(events, note)``: the events (None when the API did not
-    return them) and the note that says why they are missing.
+    The value is ``(events, note, timeline)``: the events (None when the API
+    did not return them), the note that says why they are missing, and for
+    ``--timeline`` a function that draws them.
     """
 
     def human_readable(self) -> str:
-        events, note = self._value
+        events, note, timeline = self._value
         if events is None:
             return note
         if not events:
-            return "(no events)"
+            return _("(no events)")
+        if timeline is not None:
+            return timeline(events)
         return "\n".join(format_event(e) for e in events)
 
-    def machine_readable(self) -> Optional[List[Any]]:
-        events, _ = self._value
+    def machine_readable(self) -> list[Any] | None:
+        events = self._value[0]
         if events is None:
             return None
         return [dict(e.raw) for e in events]
@@ -135,61 +215,82 @@ class EventsColumn(columns.FormattableColumn):
 class EventsJSONTextColumn(EventsColumn):
     """Events as JSON text, for ``-f value``, ``-f shell`` and ``-f csv``."""
 
+    formatter = "value"
+
     def human_readable(self) -> str:
         return self.machine_readable()
 
     def machine_readable(self) -> str:  # type: ignore[override]
-        return json.dumps(super().machine_readable(), ensure_ascii=False)
-
-
-#: Formatters that keep structured values; the others print text.
-STRUCTURED_FORMATTERS = ("table", "json", "yaml")
+        # ensure_ascii: JSON's own escapes, so no control character is printed.
+        text = json.dumps(super().machine_readable(), ensure_ascii=False)
+        return safe_value(text, self.formatter)
 
 
 def events_column(
-    action: models.InstanceAction, version: mv.Microversion, formatter: str
+    action: models.InstanceAction,
+    version: mv.Microversion,
+    formatter: str,
+    timeline: Any = None,
 ) -> EventsColumn:
-    if formatter in STRUCTURED_FORMATTERS:
-        column_class = EventsColumn
-    else:
-        column_class = EventsJSONTextColumn
-    return column_class((action.events, events_not_returned(version)))
+    note = events_not_returned(version)
+    if formatter in HUMAN_FORMATTERS or formatter in STRUCTURED_FORMATTERS:
+        return EventsColumn((action.events, note, timeline if formatter == "table" else None))
+    column = EventsJSONTextColumn((action.events, note, None))
+    column.formatter = formatter
+    return column
 
 
 def action_rows(
-    action: models.InstanceAction, version: mv.Microversion, formatter: str
-) -> Tuple[Tuple[str, ...], Tuple[Any, ...]]:
+    action: models.InstanceAction,
+    version: mv.Microversion,
+    formatter: str,
+    timeline: Any = None,
+) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     """The show rows: the base keys the API returned, then any others, then events."""
-    keys: List[str] = [k for k in models.ACTION_KEYS if k in action.raw]
+    keys: list[str] = [k for k in models.ACTION_KEYS if k in action.raw]
     keys += list(action.extra)
     names = tuple(keys) + ("events",)
-    values = tuple(action.raw[k] for k in keys) + (
-        events_column(action, version, formatter),
+    values = tuple(safe_value(action.raw[k], formatter) for k in keys) + (
+        events_column(action, version, formatter, timeline),
     )
     return names, values
 
 
-LIST_COLUMNS: Sequence[Tuple[str, str]] = (
+LIST_COLUMNS: Sequence[tuple[str, str]] = (
     ("request_id", "Request ID"),
     ("action", "Action"),
     ("start_time", "Start Time"),
     ("updated_at", "Updated At"),
     ("message", "Message"),
 )
-LONG_COLUMNS: Sequence[Tuple[str, str]] = (
+LONG_COLUMNS: Sequence[tuple[str, str]] = (
     ("user_id", "User ID"),
     ("project_id", "Project ID"),
 )
+SERVER_COLUMNS: Sequence[tuple[str, str]] = (
+    ("server_id", "Server ID"),
+    ("server_name", "Server Name"),
+)
 
 
-def list_columns(version: mv.Microversion, long: bool) -> Sequence[Tuple[str, str]]:
-    chosen = [
-        c for c in LIST_COLUMNS if c[0] != "updated_at" or version >= mv.UPDATED_AT
-    ]
+def list_columns(
+    version: mv.Microversion, long: bool, several_servers: bool = False
+) -> Sequence[tuple[str, str]]:
+    chosen = [c for c in LIST_COLUMNS if c[0] != "updated_at" or version >= mv.UPDATED_AT]
     if long:
         chosen += LONG_COLUMNS
+    if several_servers:
+        chosen = list(SERVER_COLUMNS) + chosen
     return chosen
 
 
-def list_row(action: models.InstanceAction, keys: Sequence[str]) -> Tuple[Any, ...]:
-    return tuple(action.raw.get(k) for k in keys)
+def list_row(
+    action: models.InstanceAction,
+    keys: Sequence[str],
+    formatter: str = "json",
+    server: models.Server | None = None,
+) -> tuple[Any, ...]:
+    values = dict(action.raw)
+    if server is not None:
+        values.update(server_id=server.id, server_name=server.name)
+    return tuple(safe_value(values.get(k), formatter) for k in keys)

@@ -7,6 +7,7 @@ lost and none is invented; the typed attributes are read from it.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import Any, Mapping
 
 ACTION_KEYS = (
@@ -23,6 +24,19 @@ EVENT_KEYS = ("event", "result", "start_time", "finish_time", "traceback")
 
 SUCCESS = "Success"
 ERROR = "Error"
+
+
+def parse_time(value: str | None) -> datetime.datetime | None:
+    """Nova's times: ISO 8601, with or without offset (naive means UTC)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed
 
 
 class ShapeError(ValueError):
@@ -121,3 +135,19 @@ class InstanceAction:
         return {
             k: v for k, v in self.raw.items() if k not in ACTION_KEYS and k != "events"
         }
+
+
+@dataclasses.dataclass(frozen=True)
+class Server:
+    """A server as the servers list gives it: its ID and name."""
+
+    id: str
+    name: str | None = None
+
+    @classmethod
+    def from_api(cls, raw: Any) -> Server:
+        _require_object(raw, "a server")
+        if not raw.get("id"):
+            raise ShapeError("a server has no id")
+        name = raw.get("name")
+        return cls(id=str(raw["id"]), name=None if name is None else str(name))

@@ -4,20 +4,32 @@ Usage::
 
     from fj_osc_actions.simulator import Simulator
     with Simulator() as sim:
-        print(sim.identity_url)
+        env = sim.os_env("demo")      # OS_* variables of a login as demo
+
+Modules: ``server`` (:class:`Simulator`), ``app`` (routing, request log,
+control API), ``identity`` (Keystone), ``compute`` (Nova), ``faults``,
+``store`` (the data and the data-file format), ``seed`` (the demo data and
+its IDs), ``clock``, ``protocol`` (what the handlers share), ``cli``.
 
 The OpenStackClient plugin never imports this subpackage; importing it pulls
 in Werkzeug only when :class:`Simulator` is first used.
 """
 
-__all__ = ["Simulator", "LoggedRequest"]
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Simulator", "LoggedRequest", "ManualClock"]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name == "Simulator":
         from fj_osc_actions.simulator.server import Simulator
         return Simulator
     if name == "LoggedRequest":
         from fj_osc_actions.simulator.app import LoggedRequest
         return LoggedRequest
+    if name == "ManualClock":
+        from fj_osc_actions.simulator.clock import ManualClock
+        return ManualClock
     raise AttributeError(name)

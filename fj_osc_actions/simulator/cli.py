@@ -20,149 +20,139 @@ It prints the URL, ``export OS_*=...`` lines, a clouds.yaml snippet, then a
 line ``READY <url>`` and serves until SIGINT/SIGTERM (exit status 0).
 """
 
+from __future__ import annotations
+
 import argparse
+import shlex
 import signal
 import sys
 import threading
+from typing import Any, Sequence
 
-from fj_osc_actions.simulator import data as simdata
+from fj_osc_actions.simulator import seed
+from fj_osc_actions.simulator.faults import FAULT_NAMES, TIMED_FAULT_NAMES, parse_fault_option
+
+PROG = "fj-osc-actions-simulator"
+CLOUD_NAME = "fjcloud-sim"
 
 
-def _parse_fault(text):
-    from fj_osc_actions.simulator.app import validate_fault
-    name, times = text, 0
-    head, sep, tail = text.rpartition(":")
-    if sep and tail.isdigit() and head:
-        # "slow:2" is a fault name alone; "slow:2:3" and "503:1" carry TIMES
-        if not (head == "slow"):
-            name, times = head, int(tail)
+def _fault_option(text: str) -> tuple[str, int]:
     try:
-        validate_fault(name)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-    return name, times
+        return parse_fault_option(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def build_parser():
-    p = argparse.ArgumentParser(
-        prog="fj-osc-actions-simulator",
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
         description="Offline simulator of a Fujitsu FJcloud-O region "
                     "(Keystone v3 + Nova server actions), on 127.0.0.1 only.")
-    p.add_argument("--port", type=int, default=0,
-                   help="TCP port (default 0 = a free port)")
-    p.add_argument("--data", metavar="FILE",
-                   help="JSON or YAML data file (default: seeded demo data)")
-    p.add_argument("--token-ttl", type=float, default=10800, metavar="SECONDS",
-                   help="token lifetime in seconds (default 10800)")
-    p.add_argument("--page-size", type=int, default=1000, metavar="N",
-                   help="max actions per list page (default 1000)")
-    p.add_argument("--bulk-actions", type=int, default=0, metavar="N",
-                   help="add server bulk-01 with N actions")
-    p.add_argument("--max-microversion", default="2.104", metavar="X.Y",
-                   help="highest compute microversion (default 2.104)")
-    p.add_argument("--fault", action="append", default=[], type=_parse_fault,
-                   metavar="NAME[:TIMES]",
-                   help="queue a fault for compute requests (500, 503, "
-                        "502-html, not-json, no-instance-action, 401, 403, "
-                        "close, slow:<seconds>); TIMES omitted or 0 = always")
-    p.add_argument("--dump-data", action="store_true",
-                   help="print the data (seed, or --data, plus --bulk-actions) "
-                        "as YAML, a starting point for a data file, and exit")
-    return p
+    parser.add_argument("--port", type=int, default=0,
+                        help="TCP port (default 0 = a free port)")
+    parser.add_argument("--data", metavar="FILE",
+                        help="JSON or YAML data file (default: seeded demo data)")
+    parser.add_argument("--token-ttl", type=float, default=10800, metavar="SECONDS",
+                        help="token lifetime in seconds (default 10800)")
+    parser.add_argument("--page-size", type=int, default=1000, metavar="N",
+                        help="max actions per list page (default 1000)")
+    parser.add_argument("--bulk-actions", type=int, default=0, metavar="N",
+                        help="add server bulk-01 with N actions")
+    parser.add_argument("--max-microversion", default="2.104", metavar="X.Y",
+                        help="highest compute microversion (default 2.104)")
+    timed = ", ".join(f"{name}:<seconds>" for name in TIMED_FAULT_NAMES)
+    parser.add_argument("--fault", action="append", default=[], type=_fault_option,
+                        metavar="NAME[:TIMES]",
+                        help=f"queue a fault for compute requests ({', '.join(FAULT_NAMES)}, "
+                             f"{timed}); TIMES omitted or 0 = always")
+    parser.add_argument("--dump-data", action="store_true",
+                        help="print the data (seed, or --data, plus --bulk-actions) "
+                             "as YAML, a starting point for a data file, and exit")
+    return parser
 
 
-def dump_data(args):
+def dump_data(args: argparse.Namespace) -> int:
     import yaml
-    data = simdata.seed_data() if args.data is None else \
-        simdata.load_file(args.data)
+
+    from fj_osc_actions.simulator.store import read_data
+    data = read_data(args.data)
     if args.bulk_actions > 0:
-        data.setdefault("servers", []).append(
-            simdata.bulk_server(args.bulk_actions))
+        data.setdefault("servers", []).append(seed.bulk_server(args.bulk_actions))
     sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     return 0
 
 
-def banner(sim):
+def _yaml_lines(mapping: dict[str, Any], indent: int) -> list[str]:
+    lines = []
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            lines.append(f"{' ' * indent}{key}:")
+            lines += _yaml_lines(value, indent + 2)
+        else:
+            text = f"'{value}'" if "%" in str(value) else str(value)
+            lines.append(f"{' ' * indent}{key}: {text}")
+    return lines
+
+
+def banner(sim: Any) -> str:
+    """What the simulator prints when it is ready: how to log in, then READY."""
     url = sim.url
-    lines = [
-        "FJcloud-O simulator listening on %s" % url,
-        "",
-        "# Users (domain = contract number %s): demo/demo-secret (member), "
-        "admin/admin-secret (admin), other/other-secret (other-project)"
-        % simdata.DOMAIN_NAME,
-        "export OS_AUTH_URL=%s/v3" % url,
-        "export OS_USERNAME=demo",
-        "export OS_PASSWORD=demo-secret",
-        "export OS_USER_DOMAIN_NAME=%s" % simdata.DOMAIN_NAME,
-        "export OS_PROJECT_NAME=%s" % simdata.PROJECT_NAME,
-        "export OS_PROJECT_DOMAIN_NAME=%s" % simdata.DOMAIN_NAME,
-        "export OS_REGION_NAME=jp-east-3",
-        "export OS_INTERFACE=public",
-        "export OS_IDENTITY_API_VERSION=3",
-        "export OS_COMPUTE_ENDPOINT_OVERRIDE='%s/v2.1/%%(project_id)s'" % url,
-        "# (upstream 'openstack server event ...' needs no override: the catalog"
-        " already points here; unset it there to keep compute discovery working)",
-        "",
-        "# clouds.yaml",
-        "clouds:",
-        "  fjcloud-sim:",
-        "    auth:",
-        "      auth_url: %s/v3" % url,
-        "      username: demo",
-        "      password: demo-secret",
-        "      user_domain_name: %s" % simdata.DOMAIN_NAME,
-        "      project_name: %s" % simdata.PROJECT_NAME,
-        "      project_domain_name: %s" % simdata.DOMAIN_NAME,
-        "    region_name: jp-east-3",
-        "    interface: public",
-        "    identity_api_version: 3",
-        "    compute_endpoint_override: '%s/v2.1/%%(project_id)s'" % url,
-        "",
-        "READY %s" % url,
-    ]
+    env = sim.os_env("demo")
+    users = ", ".join(f"{user}/{seed.PASSWORDS[user]} ({what})" for user, what in
+                      (("demo", "member"), ("admin", "admin"), ("other", "other-project")))
+    lines = [f"FJcloud-O simulator listening on {url}", "",
+             f"# Users (domain = contract number {seed.DOMAIN_NAME}): {users}"]
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in env.items()]
+    if "OS_COMPUTE_ENDPOINT_OVERRIDE" in env:
+        lines.append("# (upstream 'openstack server event ...' needs no override: the catalog"
+                     " already points here; unset it there to keep compute discovery working)")
+    lines += ["", "# clouds.yaml", "clouds:", f"  {CLOUD_NAME}:"]
+    lines += _yaml_lines(sim.clouds_yaml_cloud("demo"), 4)
+    lines += ["", f"READY {url}"]
     return "\n".join(lines) + "\n"
 
 
-def main(argv=None):
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _error(message: Any) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     if args.dump_data:
         try:
             return dump_data(args)
-        except (OSError, ValueError) as e:
-            print("fj-osc-actions-simulator: error: %s" % e, file=sys.stderr)
-            return 2
+        except (OSError, ValueError) as error:
+            return _error(error)
     from fj_osc_actions.simulator.server import Simulator
     try:
-        sim = Simulator(data=args.data, token_ttl=args.token_ttl,
-                        page_size=args.page_size,
+        sim = Simulator(data=args.data, token_ttl=args.token_ttl, page_size=args.page_size,
                         max_microversion=args.max_microversion,
                         bulk_actions=args.bulk_actions, port=args.port)
-    except (OSError, ValueError) as e:
-        print("fj-osc-actions-simulator: error: %s" % e, file=sys.stderr)
-        return 2
-    for name, times in args.fault:
-        sim.inject(name, times=times)
+    except (OSError, ValueError) as error:
+        return _error(error)
+    for fault, times in args.fault:
+        sim.inject(fault, times=times)
     stop = threading.Event()
 
-    def on_signal(signum, frame):
+    def on_signal(signum: int, frame: Any) -> None:
         stop.set()
 
-    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {number: signal.signal(number, on_signal)
+                for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         try:
             sim.start()
-        except OSError as e:
-            print("fj-osc-actions-simulator: error: %s" % e, file=sys.stderr)
-            return 2
+        except OSError as error:
+            return _error(error)
         sys.stdout.write(banner(sim))
         sys.stdout.flush()
         while not stop.wait(0.5):
             pass
     finally:
         sim.stop()
-        for s, h in old.items():
-            signal.signal(s, h)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     return 0
 
 

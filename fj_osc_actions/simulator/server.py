@@ -1,57 +1,73 @@
 """The :class:`Simulator`: the WSGI app served from a background thread."""
 
+from __future__ import annotations
+
 import logging
 import threading
+from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from fj_osc_actions.simulator.app import SimulatorApp
-from fj_osc_actions.simulator.data import build_store
+from fj_osc_actions.simulator import seed
+from fj_osc_actions.simulator.app import LoggedRequest, SimulatorApp
+from fj_osc_actions.simulator.clock import Clock, SystemClock
+from fj_osc_actions.simulator.store import DataSource, build_store
 
 HOST = "127.0.0.1"
+
+#: clouds.yaml's place for each OS_* variable of :meth:`Simulator.os_env`.
+_CLOUDS_YAML_KEYS = {
+    "OS_AUTH_URL": ("auth", "auth_url"),
+    "OS_USERNAME": ("auth", "username"),
+    "OS_PASSWORD": ("auth", "password"),
+    "OS_USER_DOMAIN_NAME": ("auth", "user_domain_name"),
+    "OS_PROJECT_NAME": ("auth", "project_name"),
+    "OS_PROJECT_DOMAIN_NAME": ("auth", "project_domain_name"),
+    "OS_REGION_NAME": ("region_name",),
+    "OS_INTERFACE": ("interface",),
+    "OS_IDENTITY_API_VERSION": ("identity_api_version",),
+    "OS_COMPUTE_ENDPOINT_OVERRIDE": ("compute_endpoint_override",),
+}
 
 
 class _QuietHandler(WSGIRequestHandler):
     """No per-request access log lines on stderr."""
 
-    def log_request(self, *args, **kwargs):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
 
-    def log(self, type, message, *args):
+    def log(self, type: str, message: str, *args: Any) -> None:
         if type == "error":
-            logging.getLogger("fj_osc_actions.simulator").error(
-                message.rstrip(), *args)
+            logging.getLogger("fj_osc_actions.simulator").error(message.rstrip(), *args)
 
 
 class Simulator:
     """A local FJcloud-O region.  Binds 127.0.0.1 only.
 
     :param data: None (seeded demo data), a dict, or a path to a .json/.yaml
-        file (format: :mod:`fj_osc_actions.simulator.data`).
+        file (format: :mod:`fj_osc_actions.simulator.store`).
     :param token_ttl: token lifetime in seconds (FJcloud-O: 3 hours).
     :param page_size: Nova's ``[api]max_limit`` for the actions list.
     :param max_microversion: highest compute microversion served.
     :param bulk_actions: >0 adds server ``bulk-01`` with that many actions.
     :param port: TCP port, 0 = a free one.
-    :param full_page_links: if True, a ``next`` link is added whenever a
-        page is full (what real Nova does, even when nothing remains);
-        by default only when more actions remain.
+    :param clock: where time comes from (default the system clock); a
+        :class:`~fj_osc_actions.simulator.clock.ManualClock` moves only when told.
     """
 
-    def __init__(self, data=None, token_ttl=10800, page_size=1000,
-                 max_microversion="2.104", bulk_actions=0, port=0,
-                 full_page_links=False):
-        self.store = build_store(data, bulk_actions)
-        self.app = SimulatorApp(self.store, token_ttl=token_ttl,
-                                page_size=page_size,
-                                max_microversion=max_microversion,
-                                full_page_links=full_page_links)
+    def __init__(self, data: DataSource = None, *, token_ttl: float = 10800,
+                 page_size: int = 1000, max_microversion: str = "2.104",
+                 bulk_actions: int = 0, port: int = 0, clock: Clock | None = None) -> None:
+        self.clock = clock if clock is not None else SystemClock()
+        self.store = build_store(data, bulk_actions=bulk_actions)
+        self.app = SimulatorApp(self.store, self.clock, token_ttl=token_ttl,
+                                page_size=page_size, max_microversion=max_microversion)
         self._port = int(port)
-        self._server = None
-        self._thread = None
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
 
-    # lifecycle ---------------------------------------------------------
-    def start(self):
+    # -- lifecycle --------------------------------------------------------
+    def start(self) -> Simulator:
         if self._server is not None:
             return self
         self._server = make_server(HOST, self._port, self.app, threaded=True,
@@ -60,12 +76,11 @@ class Simulator:
         self.app.base_url = self.url
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05},
-                                        name="fj-osc-actions-simulator",
-                                        daemon=True)
+                                        name="fj-osc-actions-simulator", daemon=True)
         self._thread.start()
         return self
 
-    def stop(self):
+    def stop(self) -> None:
         server, thread = self._server, self._thread
         if server is None:
             return
@@ -76,56 +91,109 @@ class Simulator:
         self._server = None
         self._thread = None
 
-    def __enter__(self):
+    def __enter__(self) -> Simulator:
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc_info: Any) -> bool:
         self.stop()
         return False
 
-    # addresses ---------------------------------------------------------
+    # -- addresses ----------------------------------------------------------
     @property
-    def port(self):
+    def port(self) -> int:
         if self._server is None:
             raise RuntimeError("simulator not started")
         return self._server.server_port
 
     @property
-    def url(self):
-        return "http://%s:%d" % (HOST, self.port)
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
 
     @property
-    def identity_url(self):
+    def identity_url(self) -> str:
         return self.url + "/v3"
 
     @property
-    def compute_endpoint_template(self):
+    def compute_endpoint_template(self) -> str:
         return self.url + "/v2.1/%(project_id)s"
 
-    # control -------------------------------------------------------------
-    def inject(self, fault, path_contains=None, times=1):
+    def os_env(self, user: str = "demo", password: str | None = None) -> dict[str, str]:
+        """The OS_* variables of a password login as ``user`` (a seeded user name).
+
+        ``password`` defaults to the user's own; the project is the user's
+        (``other-project`` for ``other``, else ``demo-project``).
+        """
+        account = next((entry for entry in self.store.users.values() if entry["name"] == user),
+                       None)
+        if account is None:
+            raise ValueError(f"no user {user!r} in the simulator's data")
+        project = self.store.projects[next(iter(account.get("roles") or {}))]
+        return {
+            "OS_AUTH_URL": self.identity_url,
+            "OS_USERNAME": account["name"],
+            "OS_PASSWORD": str(account["password"]) if password is None else password,
+            "OS_USER_DOMAIN_NAME": self.store.domain_name(account["domain_id"]),
+            "OS_PROJECT_NAME": project["name"],
+            "OS_PROJECT_DOMAIN_NAME": self.store.domain_name(project["domain_id"]),
+            "OS_REGION_NAME": seed.REGION,
+            "OS_INTERFACE": "public",
+            "OS_IDENTITY_API_VERSION": "3",
+            # The plugin's built-in table would send jp-east-3 to FJcloud-O.
+            "OS_COMPUTE_ENDPOINT_OVERRIDE": self.compute_endpoint_template,
+        }
+
+    def clouds_yaml_cloud(self, user: str = "demo",
+                          password: str | None = None) -> dict[str, Any]:
+        """The same login as one cloud of a clouds.yaml (``clouds: {name: this}``)."""
+        cloud: dict[str, Any] = {}
+        for variable, value in self.os_env(user, password).items():
+            *parents, key = _CLOUDS_YAML_KEYS[variable]
+            section = cloud
+            for parent in parents:
+                section = section.setdefault(parent, {})
+            section[key] = int(value) if key == "identity_api_version" else value
+        return cloud
+
+    # -- control ------------------------------------------------------------
+    def inject(self, fault: str, path_contains: str | None = None, times: int = 1) -> None:
         """Queue ``fault`` for the next ``times`` matching compute requests
         (``times=0``: every matching request until :meth:`clear_faults`)."""
-        self.app.inject(fault, path_contains, times)
+        self.app.faults.inject(fault, path_contains, times)
 
-    def clear_faults(self):
-        self.app.clear_faults()
+    def clear_faults(self) -> None:
+        self.app.faults.clear()
 
-    def expire_tokens(self):
+    def expire_tokens(self) -> int:
         """Make every token issued so far expired (401 on use)."""
-        return self.app.expire_tokens()
+        return self.app.tokens.expire_all()
 
-    def issued_token_ids(self):
+    def issued_token_ids(self) -> list[str]:
         """Token ids issued so far (to prove they never leak into output)."""
-        return self.app.issued_token_ids()
+        return self.app.tokens.issued_ids()
+
+    # -- request log --------------------------------------------------------
+    @property
+    def request_log(self) -> list[LoggedRequest]:
+        """Every request so far, in arrival order (status None: still in flight)."""
+        return self.app.log.entries()
+
+    def compute_requests(self) -> list[LoggedRequest]:
+        return [entry for entry in self.app.log.entries()
+                if entry.path == "/v2.1" or entry.path.startswith("/v2.1/")]
+
+    def clear_log(self) -> None:
+        self.app.log.clear()
 
     @property
-    def request_log(self):
-        return self.app.request_log()
+    def in_flight(self) -> int:
+        """Requests being answered now."""
+        return self.app.log.in_flight
 
-    def compute_requests(self):
-        return [e for e in self.app.request_log()
-                if e.path == "/v2.1" or e.path.startswith("/v2.1/")]
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests in flight at once since the log was last cleared."""
+        return self.app.log.peak_in_flight
 
-    def clear_log(self):
-        self.app.clear_log()
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until no request is in flight (True), or ``timeout`` real seconds (False)."""
+        return self.app.log.wait_idle(timeout)

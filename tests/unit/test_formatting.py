@@ -83,7 +83,7 @@ class DurationTest(unittest.TestCase):
 class EventsTableTest(unittest.TestCase):
     def test_one_line_per_event_and_failure_stands_out(self):
         action = action_from(fakes.observed("show_failed_admin_2.84")["body"])
-        text = formatting.EventsColumn((action.events, "")).human_readable()
+        text = formatting.EventsColumn((action.events, "", None)).human_readable()
         lines = text.splitlines()
         self.assertTrue(lines[0].startswith("[FAILED]"))
         self.assertIn("compute_reboot_instance  Error", lines[0])
@@ -108,14 +108,14 @@ class EventsTableTest(unittest.TestCase):
              "start_time": "2026-01-01T00:00:06", "finish_time": "2026-01-01T00:00:09"},
         ]
         action = models.InstanceAction.from_api({"events": events})
-        lines = formatting.EventsColumn((action.events, "")).human_readable().splitlines()
+        lines = formatting.EventsColumn((action.events, "", None)).human_readable().splitlines()
         self.assertEqual(2, len(lines))
         self.assertTrue(lines[0].startswith("[FAILED]"))
         self.assertTrue(lines[1].startswith("[ok]"))
 
     def test_running_event(self):
         action = action_from(fakes.observed("show_running_event_admin_2.84")["body"])
-        text = formatting.EventsColumn((action.events, "")).human_readable()
+        text = formatting.EventsColumn((action.events, "", None)).human_readable()
         self.assertTrue(text.startswith("[running]"))
         self.assertIn("still running", text)
         self.assertIn("host: compute-1", text)
