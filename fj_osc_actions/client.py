@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Iterator, Sequence
+import time
+from typing import Any, Callable, Iterator, Sequence
 from urllib import parse
 
 from fj_osc_actions import api
@@ -26,6 +27,7 @@ from fj_osc_actions import fleet
 from fj_osc_actions import microversion as mv
 from fj_osc_actions import models
 from fj_osc_actions import validation
+from fj_osc_actions import waiting
 from fj_osc_actions.i18n import _
 
 DEFAULT_TIMEOUT = api.DEFAULT_TIMEOUT
@@ -163,6 +165,43 @@ class ActionsClient(api.ComputeAPI):
                 error = self._name_error(name_or_id, [server.id for server in named])
                 problems.append(fleet.ServerProblem(models.Server(name_or_id, name_or_id), error))
         return chosen, problems
+
+    def wait_for_action(
+        self,
+        action: models.InstanceAction,
+        *,
+        timeout: float = waiting.DEFAULT_TIMEOUT,
+        on_poll: Callable[[models.InstanceAction], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> models.InstanceAction:
+        """Poll the action and its server until the action has ended (see
+        ``waiting.action_ended``); the final state of the action.
+
+        Raises ``errors.WaitTimedOut`` after ``timeout`` seconds.
+        """
+        server_id = str(action.instance_uuid)
+        request_id = str(action.request_id)
+
+        def fetch() -> tuple[models.InstanceAction, dict[str, Any] | None]:
+            return self._get_action(server_id, request_id), self.get_server(server_id)
+
+        try:
+            return waiting.wait_for_action(
+                fetch, timeout=timeout, on_poll=on_poll, clock=clock, sleep=self._wait
+            )
+        except waiting.WaitTimeout:
+            raise errors.WaitTimedOut(
+                _(
+                    "Waited {seconds:g} s for action {request_id} of server {server} "
+                    "in {where}; it has not ended and may still be running: check "
+                    "again with `openstack server action show {server} {request_id}`."
+                ).format(seconds=timeout, request_id=request_id, server=server_id,
+                         where=self.where())
+            ) from None
+
+    def _wait(self, seconds: float) -> None:
+        if self.cancelled.wait(seconds):
+            raise errors.Cancelled(_("Cancelled."))
 
     def get_server(self, server_id: str) -> dict[str, Any] | None:
         """The server's body (``GET /servers/{id}``), or None once it is deleted."""

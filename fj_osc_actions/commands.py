@@ -63,15 +63,23 @@ class _ActionsCommand(command.Command):
     # OSC logs in before a command runs when auth_required is set; these
     # commands check their input first and log in through make_client.
     auth_required = False
+    #: argparse's nargs of <server>: one, or "?" where --all-servers can replace it.
+    server_nargs: str | None = None
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument(
             "server",
             metavar="<server>",
+            nargs=self.server_nargs,
             help=_("Server (name or ID). A deleted server must be given by ID."),
         )
         return parser
+
+    #: Set by take_action when the outcome is a failure after the output.
+    exit_status = 0
+    #: Lines for stderr after the output (failed servers, a failed action).
+    closing_lines: list[str]
 
     @contextlib.contextmanager
     def _client(self) -> Iterator[actions_client.ActionsClient]:
@@ -79,13 +87,78 @@ class _ActionsCommand(command.Command):
         with _discovery_warnings_silenced(self.app.options.debug), _as_command_errors():
             yield self.app.client_manager.fj_server_actions
 
+    def run(self, parsed_args: argparse.Namespace) -> int:
+        self.closing_lines = []
+        _tolerate_unencodable_output(self.app.stdout)
+        status = super().run(parsed_args)
+        for line in self.closing_lines:
+            self.app.stderr.write(line + "\n")
+        return self.exit_status or status
+
+
+def _tolerate_unencodable_output(stream: Any) -> None:
+    """A terminal that cannot encode some text gets backslash escapes for it."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
+def _usage_error(message: str) -> exceptions.CommandError:
+    return exceptions.CommandError(message)
+
+
+#: A progress line is shown only for more servers than this.
+PROGRESS_ABOVE = 10
+
+
+class _ProgressLine:
+    """"actions of 42/120 servers" on stderr, rewritten in place, erased when done."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __call__(self, done: int, total: int) -> None:
+        if total <= PROGRESS_ABOVE:
+            return
+        text = _("actions of {done}/{total} servers").format(done=done, total=total)
+        self._stream.write("\r" + text + ("\r\x1b[K" if done == total else ""))
+        self._stream.flush()
+
+
+class _EventReporter:
+    """While waiting: one stderr line when an event starts and when it ends."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._started: set[int] = set()
+        self._finished: set[int] = set()
+
+    def __call__(self, action: Any) -> None:
+        from fj_osc_actions import formatting
+
+        for index, event in enumerate(action.events or ()):
+            name = formatting.escape_controls(event.name or "?")
+            if index not in self._started:
+                self._started.add(index)
+                self._stream.write(_("started   {event}").format(event=name) + "\n")
+            if not event.running and index not in self._finished:
+                self._finished.add(index)
+                self._stream.write(
+                    _("finished  {event}  {result}  ({duration})").format(
+                        event=name, result=event.result, duration=formatting.event_duration(event)
+                    ) + "\n"
+                )
+        self._stream.flush()
+
 
 class ShowServerAction(_ActionsCommand, command.ShowOne):
     _description = _(
         "Show a server action and its events.\n\n"
-        "Events show when each step started and finished and whether it "
-        "failed. Non-admin users see events from compute API microversion "
-        "2.51 (the default here is 2.58); tracebacks are for admins only."
+        "Give the request ID, or --latest, or --last-failed. Events show when "
+        "each step started and finished and whether it failed. Non-admin users "
+        "see events from compute API microversion 2.51 (the default here is "
+        "2.58); tracebacks are for admins only. With --wait, the exit status "
+        "is the outcome: 0 succeeded, 1 failed or timed out."
     )
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
@@ -93,28 +166,142 @@ class ShowServerAction(_ActionsCommand, command.ShowOne):
         parser.add_argument(
             "request_id",
             metavar="<request-id>",
+            nargs="?",
             help=_("Request ID of the action (see `openstack server action list`)."),
+        )
+        parser.add_argument(
+            "--latest",
+            action="store_true",
+            help=_("Show the newest action of the server (no request ID)."),
+        )
+        parser.add_argument(
+            "--last-failed",
+            action="store_true",
+            help=_("Show the newest action whose message is Error (no request ID)."),
+        )
+        parser.add_argument(
+            "--changes-since",
+            metavar="<time-or-age>",
+            help=_(
+                "With --last-failed: look only at actions updated since this "
+                "ISO 8601 time or age (30m, 6h, 2d, 1w)."
+            ),
+        )
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help=_(
+                "Wait until the action has ended (every event finished and the "
+                "server has no task), then show it; exit status 1 if it failed."
+            ),
+        )
+        parser.add_argument(
+            "--wait-timeout",
+            metavar="<seconds>",
+            type=float,
+            default=600.0,
+            help=_("Give up waiting after this many seconds (default 600)."),
+        )
+        parser.add_argument(
+            "--timeline",
+            action="store_true",
+            help=_("Table output: draw the events as bars on one time axis."),
         )
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+        from fj_osc_actions import formatting, waiting
+
+        self._check_arguments(parsed_args)
+        with self._client() as client:
+            action = self._chosen_action(client, parsed_args)
+            if parsed_args.wait:
+                reporter = _EventReporter(self.app.stderr) if self.app.stderr.isatty() else None
+                action = client.wait_for_action(
+                    action, timeout=parsed_args.wait_timeout, on_poll=reporter
+                )
+        if parsed_args.wait and waiting.action_failed(action):
+            self.exit_status = 1
+            self.closing_lines.append(
+                formatting.escape_controls(waiting.failure_line(action, parsed_args.server))
+            )
+        shows_events = not parsed_args.columns or "events" in parsed_args.columns
+        if action.events is None and parsed_args.formatter != "table" and shows_events:
+            LOG.warning(formatting.events_not_returned(client.microversion))
+        timeline = self._timeline() if parsed_args.timeline else None
+        return formatting.action_rows(action, client.microversion, parsed_args.formatter, timeline)
+
+    @staticmethod
+    def _check_arguments(parsed_args: argparse.Namespace) -> None:
+        """Usage errors, before any request."""
+        chosen = [parsed_args.request_id is not None, parsed_args.latest, parsed_args.last_failed]
+        if sum(chosen) != 1:
+            raise _usage_error(
+                _("Give exactly one of <request-id>, --latest and --last-failed.")
+            )
+        if parsed_args.changes_since is not None and not parsed_args.last_failed:
+            raise _usage_error(_("--changes-since goes with --last-failed."))
+        if parsed_args.wait_timeout <= 0:
+            raise _usage_error(_("--wait-timeout must be a positive number of seconds."))
+
+    @staticmethod
+    def _chosen_action(client: Any, parsed_args: argparse.Namespace) -> Any:
+        if parsed_args.latest:
+            return client.latest_action(parsed_args.server)
+        if parsed_args.last_failed:
+            return client.last_failed_action(
+                parsed_args.server, changes_since=parsed_args.changes_since
+            )
+        return client.get_action(parsed_args.server, parsed_args.request_id)
+
+    def _timeline(self) -> Any:
+        import datetime
+
         from fj_osc_actions import formatting
 
-        with self._client() as client:
-            action = client.get_action(parsed_args.server, parsed_args.request_id)
-        if action.events is None and parsed_args.formatter != "table":
-            LOG.warning(formatting.events_not_returned(client.microversion))
-        return formatting.action_rows(action, client.microversion, parsed_args.formatter)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        encoding = getattr(self.app.stdout, "encoding", None)
+        return lambda events: formatting.format_timeline(events, now, encoding)
 
 
 class ListServerActions(_ActionsCommand, command.Lister):
+    server_nargs = "?"
     _description = _(
-        "List the actions of a server, newest first.\n\n"
-        "Without --limit every page is fetched, so no action is left out."
+        "List the actions of one server, several, or all of them, newest first.\n\n"
+        "Without --limit every page is fetched, so no action is left out. With "
+        "several servers (or --all-servers) they are read concurrently and the "
+        "rows are merged newest first; a server that cannot be read gets one "
+        "line on stderr and the exit status is 1, the other rows are kept."
     )
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
+        parser.add_argument(
+            "more_servers",
+            metavar="<server>",
+            nargs="*",
+            help=_("More servers (names or IDs)."),
+        )
+        parser.add_argument(
+            "--all-servers",
+            action="store_true",
+            help=_("Every server of the project (give no <server>)."),
+        )
+        parser.add_argument(
+            "--failed",
+            action="store_true",
+            help=_("Only actions that failed (message Error)."),
+        )
+        parser.add_argument(
+            "--action",
+            metavar="<action>",
+            action="append",
+            dest="action_names",
+            help=_(
+                "Only actions of this API name, e.g. reboot, createImage, "
+                "live-migration (repeat for several)."
+            ),
+        )
         parser.add_argument(
             "--long",
             action="store_true",
@@ -125,8 +312,8 @@ class ListServerActions(_ActionsCommand, command.Lister):
             metavar="<num-actions>",
             type=int,
             help=_(
-                "List at most this many actions: one page, no following "
-                "(microversion 2.58 or later)."
+                "List at most this many actions (per server): one page, no "
+                "following (microversion 2.58 or later)."
             ),
         )
         parser.add_argument(
@@ -139,31 +326,89 @@ class ListServerActions(_ActionsCommand, command.Lister):
             metavar="<changes-since>",
             help=_(
                 "Only actions updated at or after this ISO 8601 time, e.g. "
-                "2026-11-27T09:00:00Z (microversion 2.58 or later)."
+                "2026-11-27T09:00:00Z, or this long ago: 30m, 6h, 2d, 1w "
+                "(microversion 2.58 or later)."
             ),
         )
         parser.add_argument(
             "--changes-before",
             metavar="<changes-before>",
             help=_(
-                "Only actions updated at or before this ISO 8601 time "
+                "Only actions updated at or before this ISO 8601 time or age "
                 "(microversion 2.66 or later)."
             ),
+        )
+        parser.add_argument(
+            "--concurrency",
+            metavar="<workers>",
+            type=int,
+            default=8,
+            help=_("With several servers: read this many at a time (default 8, at most 64)."),
         )
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+        from fj_osc_actions import fleet, formatting
+
+        servers = [parsed_args.server] + parsed_args.more_servers
+        action_filter = fleet.ActionFilter(
+            failed_only=parsed_args.failed,
+            action_names=frozenset(parsed_args.action_names or ()),
+        )
+        if parsed_args.all_servers and parsed_args.server is not None:
+            raise _usage_error(_("Give servers or --all-servers, not both."))
+        if not parsed_args.all_servers and parsed_args.server is None:
+            raise _usage_error(_("Give a server (name or ID), several, or --all-servers."))
+        several = parsed_args.all_servers or len(servers) > 1
+        if several and parsed_args.marker is not None:
+            raise _usage_error(_("--marker goes with one server only."))
+        with self._client() as client:
+            if several:
+                rows = self._fleet_rows(client, parsed_args, servers, action_filter)
+            else:
+                actions = client.list_actions(
+                    parsed_args.server,
+                    limit=parsed_args.limit,
+                    marker=parsed_args.marker,
+                    changes_since=parsed_args.changes_since,
+                    changes_before=parsed_args.changes_before,
+                )
+                rows = ((None, action) for action in actions if action_filter.matches(action))
+        chosen = formatting.list_columns(client.microversion, parsed_args.long, several)
+        keys = [key for key, _title in chosen]
+        table = parsed_args.formatter == "table"
+        titles = [_(title) if table else title for _key, title in chosen]
+        lines = (
+            formatting.list_row(action, keys, parsed_args.formatter, server)
+            for server, action in rows
+        )
+        return titles, _streamed(lines)
+
+    def _fleet_rows(
+        self, client: Any, parsed_args: argparse.Namespace, servers: list[str], action_filter: Any
+    ) -> Iterator[Any]:
+        progress = _ProgressLine(self.app.stderr) if self.app.stderr.isatty() else None
+        run = client.fleet_actions(
+            None if parsed_args.all_servers else servers,
+            limit=parsed_args.limit,
+            changes_since=parsed_args.changes_since,
+            changes_before=parsed_args.changes_before,
+            action_filter=action_filter,
+            concurrency=parsed_args.concurrency,
+            on_progress=progress,
+        )
+        yield from run
+        self._report_problems(run)
+
+    def _report_problems(self, run: Any) -> None:
         from fj_osc_actions import formatting
 
-        with self._client() as client:
-            actions = client.list_actions(
-                parsed_args.server,
-                limit=parsed_args.limit,
-                marker=parsed_args.marker,
-                changes_since=parsed_args.changes_since,
-                changes_before=parsed_args.changes_before,
-            )
-        chosen = formatting.list_columns(client.microversion, parsed_args.long)
-        keys = [key for key, _title in chosen]
-        rows = (formatting.list_row(action, keys) for action in actions)
-        return [title for _key, title in chosen], _streamed(rows)
+        for problem in run.problems:
+            server = problem.server
+            name = formatting.escape_controls(server.name or "-")
+            if problem.vanished:
+                line = _("Notice: server {name} ({id}) was deleted while it was read: {error}")
+            else:
+                line = _("Could not read the actions of server {name} ({id}): {error}")
+                self.exit_status = 1
+            self.closing_lines.append(line.format(name=name, id=server.id, error=problem.error))

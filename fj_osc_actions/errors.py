@@ -86,6 +86,10 @@ class EndpointUnreachable(ActionsError):
     """Connection refused, DNS failure, TLS failure or timeout."""
 
 
+class WaitTimedOut(ActionsError):
+    """--wait: the action did not end within the timeout."""
+
+
 class Cancelled(ActionsError):
     """The client was cancelled (Ctrl-C) while a request or a wait was pending."""
 

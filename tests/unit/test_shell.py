@@ -58,7 +58,7 @@ class EntryPointsTest(unittest.TestCase):
     def test_help_documents_the_commands(self):
         result = fakes.run_openstack(["help", "server", "action", "show"], {})
         self.assertEqual(0, result.code)
-        self.assertIn("<server> <request-id>", result.stdout)
+        self.assertIn("<server> [<request-id>]", result.stdout)
         self.assertIn("Show a server action and its events", result.stdout)
 
     def imported_by(self, module, candidates):
