@@ -6,6 +6,8 @@ The checks here are also the report of ``sh tools/translations.sh``
 
 from __future__ import annotations
 
+import configparser
+import fnmatch
 import io
 import os
 import pathlib
@@ -140,7 +142,7 @@ def problems(template: Catalog, catalog: Catalog) -> List[str]:
             if lost:
                 found.append(f"must keep {lost} unchanged: {_show(message_id)}")
     for message_id in translated.keys() - messages(template).keys():
-        found.append(f"no longer in the code (delete it): {_show(message_id)}")
+        found.append(f"no longer in the code (the update drops it): {_show(message_id)}")
     return found
 
 
@@ -204,6 +206,17 @@ class CatalogTest(unittest.TestCase):
                     mo_strings(path.with_suffix(".mo").read_bytes()),
                     "run `sh tools/translations.sh` and commit the .mo",
                 )
+
+    def test_compiled_catalogs_are_package_data(self):
+        setup = configparser.ConfigParser()
+        setup.read(ROOT / "setup.cfg")
+        lines = setup["files"]["package_data"].strip().splitlines()
+        patterns = [line.split("=", 1)[1].strip() for line in lines
+                    if line.split("=", 1)[0].strip() == "fj_osc_actions"]
+        for language in languages():
+            with self.subTest(language=language):
+                mo = po_path(language).with_suffix(".mo").relative_to(ROOT / "fj_osc_actions")
+                self.assertTrue(any(fnmatch.fnmatch(str(mo), p) for p in patterns), patterns)
 
     def test_japanese_header(self):
         catalog = read_po(po_path("ja"))
