@@ -24,7 +24,7 @@ from fj_osc_actions.i18n import _
 LOG = logging.getLogger(__name__)
 
 COMPUTE = "compute"
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = validation.DEFAULT_TIMEOUT
 #: Retries of an idempotent GET after a connection failure or a 502/503/504.
 DEFAULT_RETRIES = 2
 RETRIABLE_STATUSES = (502, 504)

@@ -68,7 +68,9 @@ class ActionsClient(api.ComputeAPI):
         """One action of a server (name or ID), with its events where the API returns them."""
         validation.check_id(server, validation.SERVER)
         request_id = validation.check_request_id(request_id)
-        return self._get_action(self.find_server_id(server), request_id)
+        return self._as_name_if_missing(
+            server, lambda server_id: self._get_action(server_id, request_id)
+        )
 
     def latest_action(self, server: str) -> models.InstanceAction:
         """The newest action of a server (name or ID), with its events.
@@ -258,13 +260,31 @@ class ActionsClient(api.ComputeAPI):
         """
         validation.check_id(server, validation.SERVER)
         query = self._list_query(limit, marker, changes_since, changes_before)
-        return self._actions(self.find_server_id(server), query)
+        return self._as_name_if_missing(server, lambda server_id: self._actions(server_id, query))
+
+    def _as_name_if_missing(self, server: str, call: Callable[[str], Any]) -> Any:
+        """Call with the server's ID; a UUID-looking value that is no server's
+        ID may be a server's name (upstream finds those by name): try once."""
+        try:
+            return call(self.find_server_id(server))
+        except errors.ServerNotFound as not_an_id:
+            if not validation.is_uuid(server):
+                raise
+            missing = not_an_id
+        try:
+            server_id = self._find_by_name(server)
+        except errors.ServerNotFound:
+            raise missing from None
+        return call(server_id)
 
     def find_server_id(self, name_or_id: str) -> str:
         """A UUID is used as given (no request); a name needs one exact match."""
         validation.check_id(name_or_id, validation.SERVER)
         if validation.is_uuid(name_or_id):
             return name_or_id
+        return self._find_by_name(name_or_id)
+
+    def _find_by_name(self, name_or_id: str) -> str:
         target = self.target(name_or_id)
         params = {"name": f"^{re.escape(name_or_id)}$"}
         servers = self.get(["servers"], target, params).get("servers")

@@ -182,7 +182,10 @@ _SERVER_FAILURE = (ApiError, N_(
 _OTHER_STATUS = (ApiError, N_(
     "The compute API answered HTTP {status} for {what} in {where}: {detail}."
 ))
-_ACTION_NOT_FOUND_WORDING = re.compile(r"^Action .* not found", re.DOTALL)
+#: Nova's wordings of an unknown request ID (they changed between releases):
+#: "Action X not found", "Action for request_id X on instance Y not found",
+#: "Action X could not be found".
+_ACTION_NOT_FOUND_WORDING = re.compile(r"^Action\b.*\b(?:not|could not be) found", re.DOTALL)
 
 
 def api_message(response: Any) -> str | None:

@@ -28,14 +28,14 @@ API_VERSIONS = ("2",)
 
 def make_client(instance: Any) -> Any:
     """Build the ActionsClient from the session OSC already set up."""
-    from fj_osc_actions import api, client
+    from fj_osc_actions import client, validation
 
+    config = instance._cli_options.config
+    timeout = validation.check_timeout(config.get("api_timeout"))
     # The commands set auth_required = False so that OSC does not log in
     # before they have checked their input; log in as OSC would, now.
     instance._auth_required = True
     instance.setup_auth()
-    config = instance._cli_options.config
-    timeout = config.get("api_timeout")
     return client.ActionsClient(
         instance.session,
         region_name=instance.region_name,
@@ -45,7 +45,7 @@ def make_client(instance: Any) -> Any:
         endpoint_override=os.environ.get("OS_COMPUTE_ENDPOINT_OVERRIDE")
         or config.get("compute_endpoint_override"),
         microversion=config.get("compute_api_version"),
-        timeout=float(timeout) if timeout else api.DEFAULT_TIMEOUT,
+        timeout=timeout,
     )
 
 

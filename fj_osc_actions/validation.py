@@ -121,6 +121,27 @@ def check_timestamp(value: str, option: str) -> str:
     return text
 
 
+DEFAULT_TIMEOUT = 60.0
+
+
+def check_timeout(value: object) -> float:
+    """The API timeout (OS_API_TIMEOUT, api_timeout): seconds above 0."""
+    if value in (None, ""):
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise errors.InvalidInput(
+            _(
+                "The API timeout (OS_API_TIMEOUT, or api_timeout in clouds.yaml) "
+                "is {value!r}: give a number of seconds above 0, e.g. 60."
+            ).format(value=value)
+        )
+    return seconds
+
+
 def check_limit(value: int, option: str = "--limit", maximum: int | None = None) -> int:
     if value < 1 or (maximum is not None and value > maximum):
         allowed = _("a positive integer") if maximum is None else _(

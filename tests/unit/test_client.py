@@ -147,10 +147,28 @@ class ErrorsTest(ClientTestCase):
         self.assertIn("x-openstack-request-id: req-trace-1", str(error))
 
         self.reply("show_unknown_server_404", SHOW_PATH)
+        self.m.get(fakes.EAST + "/servers", json={"servers": []})
         error = self.get()
         self.assertIsInstance(error, errors.ServerNotFound)
         self.assertIn(f"Server {fakes.SERVER_ID} not found in region jp-east-3", str(error))
         self.assertIn("2.21", str(error))
+
+    def test_other_nova_wordings_of_an_unknown_action(self):
+        for wording in (f"Action for request_id {fakes.FAILED_REQUEST} on instance "
+                        f"{fakes.SERVER_ID} not found",
+                        f"Action {fakes.FAILED_REQUEST} could not be found."):
+            self.m.get(fakes.EAST + SHOW_PATH, status_code=404,
+                       json={"itemNotFound": {"code": 404, "message": wording}})
+            self.assertIsInstance(self.get(), errors.ActionNotFound, wording)
+
+    def test_a_uuid_looking_name_is_tried_as_a_name_after_a_404(self):
+        upper = fakes.SERVER_ID.upper()
+        self.reply("show_unknown_server_404", f"/servers/{upper}/os-instance-actions/{fakes.FAILED_REQUEST}")
+        self.m.get(fakes.EAST + "/servers", json={"servers": [{"id": fakes.SERVER_ID, "name": upper}]})
+        self.reply("show_failed_admin_2.84", SHOW_PATH)
+        action = self.client().get_action(upper, fakes.FAILED_REQUEST)
+        self.assertEqual("reboot", action.action)
+        self.assertEqual(3, len(self.compute_calls()))
 
     def test_401_mentions_token_expiry(self):
         self.reply("no_token_401", SHOW_PATH)

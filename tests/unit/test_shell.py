@@ -240,6 +240,13 @@ class WhereTheTokenGoesTest(ShellTestCase):
         self.assert_success(result)
         self.assertEqual([base + SHOW_PATH], [c.url for c in self.compute_calls()])
 
+    def test_bad_api_timeout_names_the_setting_before_any_request(self):
+        for value in ("abc", "0", "-5"):
+            self.m.reset_mock()
+            result = self.run_osc(SHOW, OS_API_TIMEOUT=value)
+            self.assert_one_line_failure(result, "OS_API_TIMEOUT", "above 0")
+            self.assertEqual([], self.m.request_history)
+
     def test_bad_override_is_one_line_before_any_request(self):
         for override, problem in (("override.test/v2.1", "absolute http or https URL"),
                                   ("http://h/v2.1?a=b", "query or fragment"),
@@ -268,6 +275,7 @@ class ShowErrorsTest(ShellTestCase):
 
     def test_404_server(self):
         self.reply("show_unknown_server_404", SHOW_PATH)
+        self.m.get(fakes.EAST + "/servers", json={"servers": []})
         self.assert_one_line_failure(self.run_osc(SHOW), f"Server {fakes.SERVER_ID} not found")
 
     def test_401_403_406_500(self):
