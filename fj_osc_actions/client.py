@@ -42,6 +42,19 @@ class ListQuery:
     limit: int | None
 
 
+@dataclasses.dataclass(frozen=True)
+class PageShape:
+    """Where a Nova list keeps its items and its links, and how to read an item."""
+
+    items_key: str
+    links_key: str
+    parse: Callable[[Any], Any]
+
+
+ACTIONS_PAGE = PageShape("instanceActions", "links", models.InstanceAction.from_api)
+SERVERS_PAGE = PageShape("servers", "servers_links", models.Server.from_api)
+
+
 def next_marker(links: Any) -> str | None:
     """The marker of the rel=next link: only the marker is taken from it.
 
@@ -72,6 +85,26 @@ class ActionsClient(api.ComputeAPI):
             server, lambda server_id: self._get_action(server_id, request_id)
         )
 
+    def list_actions(
+        self,
+        server: str,
+        *,
+        limit: int | None = None,
+        marker: str | None = None,
+        changes_since: str | None = None,
+        changes_before: str | None = None,
+    ) -> Iterator[models.InstanceAction]:
+        """The actions of a server (name or ID), newest first.
+
+        With ``limit``, one page of at most that many actions; without it,
+        every page, following the rel=next links. The first page is fetched
+        before this returns (so its errors surface here); the rest are
+        fetched as the iterator is consumed, one page in memory at a time.
+        """
+        validation.check_id(server, validation.SERVER)
+        query = self._list_query(limit, marker, changes_since, changes_before)
+        return self._as_name_if_missing(server, lambda server_id: self._actions(server_id, query))
+
     def latest_action(self, server: str) -> models.InstanceAction:
         """The newest action of a server (name or ID), with its events.
 
@@ -81,8 +114,9 @@ class ActionsClient(api.ComputeAPI):
         validation.check_id(server, validation.SERVER)
         limit = 1 if self.microversion >= mv.PAGING else None
         query = self._list_query(limit, None, None, None)
-        server_id = self.find_server_id(server)
-        newest = next(self._actions(server_id, query), None)
+        server_id, newest = self._as_name_if_missing(
+            server, lambda server_id: (server_id, next(self._actions(server_id, query), None))
+        )
         if newest is None or not newest.request_id:
             raise errors.ActionNotFound(
                 _("Server {server} has no actions in {where}.").format(
@@ -97,8 +131,10 @@ class ActionsClient(api.ComputeAPI):
         stopping at the first one (``changes_since`` bounds the search)."""
         validation.check_id(server, validation.SERVER)
         query = self._list_query(None, None, changes_since, None)
-        server_id = self.find_server_id(server)
-        failed = next((a for a in self._actions(server_id, query) if a.failed), None)
+        server_id, actions = self._as_name_if_missing(
+            server, lambda server_id: (server_id, self._actions(server_id, query))
+        )
+        failed = next((action for action in actions if action.failed), None)
         if failed is None or not failed.request_id:
             since = query.params.get("changes-since")
             raise errors.ActionNotFound(
@@ -147,27 +183,6 @@ class ActionsClient(api.ComputeAPI):
             on_progress=on_progress,
         )
 
-    def _choose_servers(
-        self, known: list[models.Server], wanted: Sequence[str] | None
-    ) -> tuple[list[models.Server], list[fleet.ServerProblem]]:
-        """The servers to read, from one listing: IDs and names both work; an
-        ID that is not listed (a deleted server) is read by ID."""
-        if wanted is None:
-            return known, []
-        by_id = {server.id: server for server in known}
-        chosen: list[models.Server] = []
-        problems: list[fleet.ServerProblem] = []
-        for name_or_id in dict.fromkeys(wanted):
-            named = [server for server in known if server.name == name_or_id]
-            if name_or_id in by_id or (validation.is_uuid(name_or_id) and not named):
-                chosen.append(by_id.get(name_or_id, models.Server(name_or_id)))
-            elif len(named) == 1:
-                chosen.append(named[0])
-            else:
-                error = self._name_error(name_or_id, [server.id for server in named])
-                problems.append(fleet.ServerProblem(models.Server(name_or_id, name_or_id), error))
-        return chosen, problems
-
     def wait_for_action(
         self,
         action: models.InstanceAction,
@@ -201,10 +216,6 @@ class ActionsClient(api.ComputeAPI):
                          where=self.where())
             ) from None
 
-    def _wait(self, seconds: float) -> None:
-        if self.cancelled.wait(seconds):
-            raise errors.Cancelled(_("Cancelled."))
-
     def get_server(self, server_id: str) -> dict[str, Any] | None:
         """The server's body (``GET /servers/{id}``), or None once it is deleted."""
         target = self.target(validation.check_id(server_id, validation.SERVER))
@@ -219,48 +230,16 @@ class ActionsClient(api.ComputeAPI):
 
     def list_servers(self) -> Iterator[models.Server]:
         """Every server of the project (IDs and names), following the pages."""
-        target = self.target(_("(all servers)"))
-        params: dict[str, str] = {}
-        seen_markers: set[str] = set()
-        while True:
-            page = self.get(["servers"], target, params)
-            servers = page.get("servers")
-            if not isinstance(servers, list):
-                raise errors.unexpected(target, _("no 'servers' list"))
-            parsed = [self._parse(target, models.Server.from_api, s) for s in servers]
-            yield from parsed
-            marker = next_marker(page.get("servers_links"))
-            if not parsed or marker is None or marker in seen_markers:
-                return
-            seen_markers.add(marker)
-            params = {"marker": marker}
+        return self._paged(["servers"], self.target(_("(all servers)")), {}, SERVERS_PAGE)
 
-    def _get_action(self, server_id: str, request_id: str) -> models.InstanceAction:
-        target = self.target(server_id, request_id)
-        body = self.get(["servers", target.server, "os-instance-actions", request_id], target)
-        if "instanceAction" not in body:
-            raise errors.unexpected(target, _("no 'instanceAction' in the response"))
-        return self._parse(target, models.InstanceAction.from_api, body["instanceAction"])
+    def find_server_id(self, name_or_id: str) -> str:
+        """A UUID is used as given (no request); a name needs one exact match."""
+        validation.check_id(name_or_id, validation.SERVER)
+        if validation.is_uuid(name_or_id):
+            return name_or_id
+        return self._find_by_name(name_or_id)
 
-    def list_actions(
-        self,
-        server: str,
-        *,
-        limit: int | None = None,
-        marker: str | None = None,
-        changes_since: str | None = None,
-        changes_before: str | None = None,
-    ) -> Iterator[models.InstanceAction]:
-        """The actions of a server (name or ID), newest first.
-
-        With ``limit``, one page of at most that many actions; without it,
-        every page, following the rel=next links. The first page is fetched
-        before this returns (so its errors surface here); the rest are
-        fetched as the iterator is consumed, one page in memory at a time.
-        """
-        validation.check_id(server, validation.SERVER)
-        query = self._list_query(limit, marker, changes_since, changes_before)
-        return self._as_name_if_missing(server, lambda server_id: self._actions(server_id, query))
+    # -- resolving servers -------------------------------------------------
 
     def _as_name_if_missing(self, server: str, call: Callable[[str], Any]) -> Any:
         """Call with the server's ID; a UUID-looking value that is no server's
@@ -276,13 +255,6 @@ class ActionsClient(api.ComputeAPI):
         except errors.ServerNotFound:
             raise missing from None
         return call(server_id)
-
-    def find_server_id(self, name_or_id: str) -> str:
-        """A UUID is used as given (no request); a name needs one exact match."""
-        validation.check_id(name_or_id, validation.SERVER)
-        if validation.is_uuid(name_or_id):
-            return name_or_id
-        return self._find_by_name(name_or_id)
 
     def _find_by_name(self, name_or_id: str) -> str:
         target = self.target(name_or_id)
@@ -316,7 +288,35 @@ class ActionsClient(api.ComputeAPI):
             ).format(count=len(ids), name=name, where=self.where(), ids=", ".join(ids))
         )
 
-    # -- paging ----------------------------------------------------------
+    def _choose_servers(
+        self, known: list[models.Server], wanted: Sequence[str] | None
+    ) -> tuple[list[models.Server], list[fleet.ServerProblem]]:
+        """The servers to read, from one listing: IDs and names both work; an
+        ID that is not listed (a deleted server) is read by ID."""
+        if wanted is None:
+            return known, []
+        by_id = {server.id: server for server in known}
+        chosen: list[models.Server] = []
+        problems: list[fleet.ServerProblem] = []
+        for name_or_id in dict.fromkeys(wanted):
+            named = [server for server in known if server.name == name_or_id]
+            if name_or_id in by_id or (validation.is_uuid(name_or_id) and not named):
+                chosen.append(by_id.get(name_or_id, models.Server(name_or_id)))
+            elif len(named) == 1:
+                chosen.append(named[0])
+            else:
+                error = self._name_error(name_or_id, [server.id for server in named])
+                problems.append(fleet.ServerProblem(models.Server(name_or_id, name_or_id), error))
+        return chosen, problems
+
+    # -- requests and pages ------------------------------------------------
+
+    def _get_action(self, server_id: str, request_id: str) -> models.InstanceAction:
+        target = self.target(server_id, request_id)
+        body = self.get(["servers", target.server, "os-instance-actions", request_id], target)
+        if "instanceAction" not in body:
+            raise errors.unexpected(target, _("no 'instanceAction' in the response"))
+        return self._parse(target, models.InstanceAction.from_api, body["instanceAction"])
 
     def _list_query(
         self,
@@ -347,31 +347,45 @@ class ActionsClient(api.ComputeAPI):
     def _actions(self, server_id: str, query: ListQuery) -> Iterator[models.InstanceAction]:
         """The first page now (its errors surface here), the rest as consumed."""
         target = self.target(server_id)
-        first_page = self._actions_page(target, query.params)
-        return self._pages(target, query, first_page)
+        segments = ["servers", server_id, "os-instance-actions"]
+        return self._paged(segments, target, query.params, ACTIONS_PAGE, query.limit is not None)
 
-    def _actions_page(self, target: errors.Target, params: dict[str, str]) -> dict[str, Any]:
-        return self.get(["servers", target.server, "os-instance-actions"], target, params)
+    def _paged(
+        self,
+        segments: list[str],
+        target: errors.Target,
+        params: dict[str, str],
+        shape: PageShape,
+        one_page: bool = False,
+    ) -> Iterator[Any]:
+        """Items of a Nova list, page by page, following the rel=next links.
 
-    def _pages(
-        self, target: errors.Target, query: ListQuery, page: dict[str, Any]
-    ) -> Iterator[models.InstanceAction]:
-        seen_markers: set[str] = set()
-        while True:
-            actions = page.get("instanceActions")
-            if not isinstance(actions, list):
-                raise errors.unexpected(target, _("no 'instanceActions' list in the response"))
-            parsed = [self._parse(target, models.InstanceAction.from_api, a) for a in actions]
-            yield from parsed
-            marker = next_marker(page.get("links"))
-            if query.limit is not None or not parsed or marker is None:
-                return
-            if marker in seen_markers:
-                raise errors.unexpected(
-                    target, _("the next page repeats marker {marker}").format(marker=marker)
-                )
-            seen_markers.add(marker)
-            page = self._actions_page(target, dict(query.params, marker=marker))
+        The first page is fetched before this returns; the rest as the
+        iterator is consumed, one page in memory at a time.
+        """
+        first_page = self.get(segments, target, params)
+
+        def items() -> Iterator[Any]:
+            page, seen_markers = first_page, set()
+            while True:
+                raw_items = page.get(shape.items_key)
+                if not isinstance(raw_items, list):
+                    raise errors.unexpected(
+                        target, _("no '{key}' list in the response").format(key=shape.items_key)
+                    )
+                parsed = [self._parse(target, shape.parse, raw) for raw in raw_items]
+                yield from parsed
+                marker = next_marker(page.get(shape.links_key))
+                if one_page or not parsed or marker is None:
+                    return
+                if marker in seen_markers:
+                    raise errors.unexpected(
+                        target, _("the next page repeats marker {marker}").format(marker=marker)
+                    )
+                seen_markers.add(marker)
+                page = self.get(segments, target, dict(params, marker=marker))
+
+        return items()
 
     @staticmethod
     def _parse(target: errors.Target, parse_api: Any, raw: Any) -> Any:
@@ -379,3 +393,7 @@ class ActionsClient(api.ComputeAPI):
             return parse_api(raw)
         except models.ShapeError as error:
             raise errors.unexpected(target, str(error)) from None
+
+    def _wait(self, seconds: float) -> None:
+        if self.cancelled.wait(seconds):
+            raise errors.Cancelled(_("Cancelled."))
