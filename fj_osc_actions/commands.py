@@ -107,50 +107,6 @@ def _usage_error(message: str) -> exceptions.CommandError:
     return exceptions.CommandError(message)
 
 
-#: A progress line is shown only for more servers than this.
-PROGRESS_ABOVE = 10
-
-
-class _ProgressLine:
-    """"actions of 42/120 servers" on stderr, rewritten in place, erased when done."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-
-    def __call__(self, done: int, total: int) -> None:
-        if total <= PROGRESS_ABOVE:
-            return
-        text = _("actions of {done}/{total} servers").format(done=done, total=total)
-        self._stream.write("\r" + text + ("\r\x1b[K" if done == total else ""))
-        self._stream.flush()
-
-
-class _EventReporter:
-    """While waiting: one stderr line when an event starts and when it ends."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-        self._started: set[int] = set()
-        self._finished: set[int] = set()
-
-    def __call__(self, action: Any) -> None:
-        from fj_osc_actions import formatting
-
-        for index, event in enumerate(action.events or ()):
-            name = formatting.escape_controls(event.name or "?")
-            if index not in self._started:
-                self._started.add(index)
-                self._stream.write(_("started   {event}").format(event=name) + "\n")
-            if not event.running and index not in self._finished:
-                self._finished.add(index)
-                self._stream.write(
-                    _("finished  {event}  {result}  ({duration})").format(
-                        event=name, result=event.result, duration=formatting.event_duration(event)
-                    ) + "\n"
-                )
-        self._stream.flush()
-
-
 class ShowServerAction(_ActionsCommand, command.ShowOne):
     _description = _(
         "Show a server action and its events.\n\n"
@@ -210,13 +166,13 @@ class ShowServerAction(_ActionsCommand, command.ShowOne):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from fj_osc_actions import formatting, waiting
+        from fj_osc_actions import formatting, progress, waiting
 
         self._check_arguments(parsed_args)
         with self._client() as client:
             action = self._chosen_action(client, parsed_args)
             if parsed_args.wait:
-                reporter = _EventReporter(self.app.stderr) if self.app.stderr.isatty() else None
+                reporter = progress.EventReporter(self.app.stderr) if self.app.stderr.isatty() else None
                 action = client.wait_for_action(
                     action, timeout=parsed_args.wait_timeout, on_poll=reporter
                 )
@@ -387,7 +343,9 @@ class ListServerActions(_ActionsCommand, command.Lister):
     def _fleet_rows(
         self, client: Any, parsed_args: argparse.Namespace, servers: list[str], action_filter: Any
     ) -> Iterator[Any]:
-        progress = _ProgressLine(self.app.stderr) if self.app.stderr.isatty() else None
+        from fj_osc_actions import progress
+
+        progress_line = progress.ProgressLine(self.app.stderr) if self.app.stderr.isatty() else None
         run = client.fleet_actions(
             None if parsed_args.all_servers else servers,
             limit=parsed_args.limit,
@@ -395,7 +353,7 @@ class ListServerActions(_ActionsCommand, command.Lister):
             changes_before=parsed_args.changes_before,
             action_filter=action_filter,
             concurrency=parsed_args.concurrency,
-            on_progress=progress,
+            on_progress=progress_line,
         )
         yield from run
         self._report_problems(run)
