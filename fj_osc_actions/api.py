@@ -25,7 +25,8 @@ LOG = logging.getLogger(__name__)
 
 COMPUTE = "compute"
 DEFAULT_TIMEOUT = validation.DEFAULT_TIMEOUT
-#: Retries of an idempotent GET after a connection failure or a 502/503/504.
+#: Retries of an idempotent GET after a connection failure or a 502/504
+#: (keystoneauth does these; 429 and 503 are waited out in _send_with_retries).
 DEFAULT_RETRIES = 2
 RETRIABLE_STATUSES = (502, 504)
 #: 429 and 503 are waited out here, as Retry-After asks (bounded).
