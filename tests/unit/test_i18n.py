@@ -288,6 +288,10 @@ class LanguageTest(unittest.TestCase):
         self.use_locale(LC_MESSAGES="ja_JP.UTF-8", LANG="C")
         self.assertIn("リクエストIDが空です", self.empty_request_id_message())
 
+    def test_language_c_wins_over_a_japanese_locale(self):
+        self.use_locale(LANGUAGE="C", LC_ALL="ja_JP.UTF-8")
+        self.assertIn("The request ID is empty", self.empty_request_id_message())
+
     def test_language_list_falls_through_to_japanese(self):
         self.use_locale(LANGUAGE="fr:ja", LANG="fr_FR.UTF-8")
         self.assertIn("リクエストIDが空です", self.empty_request_id_message())
