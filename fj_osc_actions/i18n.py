@@ -1,8 +1,10 @@
 """The translator: every user-facing sentence goes through ``_``.
 
 The language follows the standard variables (``LANGUAGE``, ``LC_ALL``,
-``LC_MESSAGES``, ``LANG``) as gettext reads them; catalogs are in
-``fj_osc_actions/locale``. Without a catalog for the language, English.
+``LC_MESSAGES``, ``LANG``: the first one set) as Python's gettext reads them,
+so ``LANGUAGE`` wins even over ``LC_ALL=C`` and ``LANGUAGE=C`` forces English.
+Catalogs are in ``fj_osc_actions/locale`` (``sh tools/translations.sh``
+updates them). Without a catalog for the language, English.
 """
 
 from __future__ import annotations

@@ -110,8 +110,7 @@ def _strings(value: MessageId) -> Tuple[str, ...]:
 
 
 def _show(message_id: MessageId) -> str:
-    text = _strings(message_id)[0]
-    return repr(text if len(text) <= 100 else text[:97] + "...")
+    return repr(_strings(message_id)[0])
 
 
 def problems(template: Catalog, catalog: Catalog) -> List[str]:
