@@ -88,7 +88,8 @@ class ComputeAPI:
         #: Whether the user chose the microversion (else: fall back on a 406).
         self.microversion_chosen = text not in ("", "2", "2.0")
         self._header_microversion = LATEST if text == LATEST else None
-        self._fell_back = False
+        #: Whether a 406 made the client use the cloud's maximum microversion.
+        self.fell_back = False
         self.cancelled = threading.Event()
         self.timeout = timeout
         self.retries = retries
@@ -227,7 +228,7 @@ class ComputeAPI:
     def _fall_back_to_maximum(self, response: Any) -> bool:
         """When the user chose no microversion and the cloud does not support
         the default, use the cloud's maximum (once)."""
-        if self.microversion_chosen or self._fell_back:
+        if self.microversion_chosen or self.fell_back:
             return False
         maximum = mv.maximum_from_406(errors.api_message(response) or "")
         if maximum is None or maximum < mv.MINIMUM or maximum >= self.microversion:
@@ -236,7 +237,7 @@ class ComputeAPI:
             "The cloud does not support microversion %s; using its maximum, %s",
             self.microversion, maximum,
         )
-        self._fell_back = True
+        self.fell_back = True
         self._microversion = maximum
         return True
 

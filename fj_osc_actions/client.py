@@ -40,6 +40,14 @@ class ListQuery:
 
     params: dict[str, str]
     limit: int | None
+    #: The options given, with the microversion each needs.
+    needs: tuple[tuple[mv.Microversion, str], ...] = ()
+
+    def check_supported(self, version: mv.Microversion) -> None:
+        """Refuse options that the microversion in use cannot honour (it
+        can change after the first response: a 406 fallback, or latest)."""
+        for needed, option in self.needs:
+            mv.require(version, needed, option)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -326,29 +334,33 @@ class ActionsClient(api.ComputeAPI):
         changes_before: str | None,
     ) -> ListQuery:
         """Check the options of a list (no request) and build its query."""
-        version = self.microversion
         params: dict[str, str] = {}
+        needs: list[tuple[mv.Microversion, str]] = []
         if limit is not None:
-            mv.require(version, mv.PAGING, "--limit")
             params["limit"] = str(validation.check_limit(limit))
+            needs.append((mv.PAGING, "--limit"))
         if marker is not None:
-            mv.require(version, mv.PAGING, "--marker")
             params["marker"] = validation.check_id(marker, validation.MARKER)
+            needs.append((mv.PAGING, "--marker"))
         if changes_since is not None:
-            mv.require(version, mv.PAGING, "--changes-since")
             params["changes-since"] = validation.check_time_filter(changes_since, "--changes-since")
+            needs.append((mv.PAGING, "--changes-since"))
         if changes_before is not None:
-            mv.require(version, mv.CHANGES_BEFORE, "--changes-before")
             params["changes-before"] = validation.check_time_filter(
                 changes_before, "--changes-before"
             )
-        return ListQuery(params, limit)
+            needs.append((mv.CHANGES_BEFORE, "--changes-before"))
+        query = ListQuery(params, limit, tuple(needs))
+        query.check_supported(self.microversion)
+        return query
 
     def _actions(self, server_id: str, query: ListQuery) -> Iterator[models.InstanceAction]:
         """The first page now (its errors surface here), the rest as consumed."""
         target = self.target(server_id)
         segments = ["servers", server_id, "os-instance-actions"]
-        return self._paged(segments, target, query.params, ACTIONS_PAGE, query.limit is not None)
+        actions = self._paged(segments, target, query.params, ACTIONS_PAGE, query.limit is not None)
+        query.check_supported(self.microversion)
+        return actions
 
     def _paged(
         self,

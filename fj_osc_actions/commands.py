@@ -183,9 +183,11 @@ class ShowServerAction(_ActionsCommand, command.ShowOne):
             )
         shows_events = not parsed_args.columns or "events" in parsed_args.columns
         if action.events is None and parsed_args.formatter != "table" and shows_events:
-            LOG.warning(formatting.events_not_returned(client.microversion))
+            LOG.warning(formatting.events_not_returned(client.microversion, client.fell_back))
         timeline = self._timeline() if parsed_args.timeline else None
-        return formatting.action_rows(action, client.microversion, parsed_args.formatter, timeline)
+        return formatting.action_rows(
+            action, client.microversion, parsed_args.formatter, timeline, client.fell_back
+        )
 
     @staticmethod
     def _check_arguments(parsed_args: argparse.Namespace) -> None:

@@ -148,6 +148,8 @@ def format_timeline(
     A running event is drawn to now; an event without times has no bar.
     """
     full, empty = _bar_characters(encoding)
+    # In time order (the API lists events as it stored them).
+    events = sorted(events, key=lambda event: parse_time(event.start_time) or now)
     spans = []
     for event in events:
         start = parse_time(event.start_time)
@@ -174,7 +176,15 @@ def format_timeline(
 # -- columns ---------------------------------------------------------------------
 
 
-def events_not_returned(version: mv.Microversion) -> str:
+def events_not_returned(version: mv.Microversion, version_chosen_by_cloud: bool = False) -> str:
+    """Why the API returned no events. ``version_chosen_by_cloud``: the
+    microversion is the cloud's maximum (a 406 fallback), so no advice to
+    raise it."""
+    if version < mv.MEMBER_EVENTS and version_chosen_by_cloud:
+        return _(
+            "(not returned: below microversion {member_events} the API shows "
+            "events to admins only, and this cloud supports at most {version})"
+        ).format(member_events=mv.MEMBER_EVENTS, version=version)
     if version < mv.MEMBER_EVENTS:
         return _(
             "(not returned: below microversion {member_events} the API shows "
@@ -231,8 +241,9 @@ def events_column(
     version: mv.Microversion,
     formatter: str,
     timeline: Any = None,
+    version_chosen_by_cloud: bool = False,
 ) -> EventsColumn:
-    note = events_not_returned(version)
+    note = events_not_returned(version, version_chosen_by_cloud)
     if formatter in HUMAN_FORMATTERS or formatter in STRUCTURED_FORMATTERS:
         return EventsColumn((action.events, note, timeline if formatter == "table" else None))
     column = EventsJSONTextColumn((action.events, note, None))
@@ -245,13 +256,14 @@ def action_rows(
     version: mv.Microversion,
     formatter: str,
     timeline: Any = None,
+    version_chosen_by_cloud: bool = False,
 ) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     """The show rows: the base keys the API returned, then any others, then events."""
     keys: list[str] = [k for k in models.ACTION_KEYS if k in action.raw]
     keys += list(action.extra)
     names = tuple(keys) + ("events",)
     values = tuple(safe_value(action.raw[k], formatter) for k in keys) + (
-        events_column(action, version, formatter, timeline),
+        events_column(action, version, formatter, timeline, version_chosen_by_cloud),
     )
     return names, values
 

@@ -42,7 +42,7 @@ def check_id(value: str | None, what: str) -> str:
             _(
                 "The {what} {value} is not valid UTF-8: check the terminal's "
                 "encoding or retype it."
-            ).format(what=what, value=ascii(value))
+            ).format(what=what, value=ascii(value.encode("utf-8", "surrogateescape"))[1:])
         )
     if value is None or not value.strip():
         raise errors.InvalidInput(

@@ -302,3 +302,27 @@ class ThroughTheShellTest(common.CommandAssertions):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class AfterTheFallbackTest(RetriesTestCase):
+    """What the cloud's maximum cannot do is refused, not silently ignored."""
+
+    def fall_back_to(self, version):
+        self.m.get(fakes.EAST + LIST_PATH, [
+            fault(406, f"Version 2.58 is not supported by the API. Minimum is 2.1 and "
+                       f"maximum is {version}."),
+            {"status_code": 200, "json": LIST_BODY}])
+
+    def test_limit_below_2_58_is_an_error_not_every_action(self):
+        self.fall_back_to("2.50")
+        with self.assertRaises(errors.InvalidInput) as caught:
+            list(self.client().list_actions(fakes.SERVER_ID, limit=2))
+        self.assertIn("--limit needs compute API microversion 2.58", str(caught.exception))
+        self.assertIn("2.50 is in use", str(caught.exception))
+
+    def test_without_options_the_fallback_lists_every_action(self):
+        self.fall_back_to("2.50")
+        client = self.client()
+        self.assertEqual(6, len(list(client.list_actions(fakes.SERVER_ID))))
+        self.assertTrue(client.fell_back)
+        self.assertEqual(mv.Microversion(2, 50), client.microversion)

@@ -176,3 +176,25 @@ class RowsTest(unittest.TestCase):
              "Project ID"],
             titles,
         )
+
+
+class Round2FormattingTest(unittest.TestCase):
+    def test_timeline_in_time_order_whatever_the_api_order(self):
+        import datetime
+
+        events = [models.ActionEvent.from_api(
+            {"event": name, "start_time": start, "finish_time": finish, "result": "Success"})
+            for name, start, finish in (
+                ("second", "2026-01-01T00:00:10", "2026-01-01T00:00:20"),
+                ("first", "2026-01-01T00:00:00", "2026-01-01T00:00:10"))]
+        now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+        lines = formatting.format_timeline(events, now, "ascii", width=10).splitlines()
+        self.assertEqual(["|#####.....| [ok]      first  (10.0s)",
+                          "|.....#####| [ok]      second  (10.0s)"], lines)
+
+    def test_no_advice_to_raise_a_version_the_cloud_does_not_have(self):
+        old = mv.parse("2.50")
+        self.assertIn("try --os-compute-api-version", formatting.events_not_returned(old))
+        note = formatting.events_not_returned(old, version_chosen_by_cloud=True)
+        self.assertNotIn("try", note)
+        self.assertIn("supports at most 2.50", note)

@@ -204,3 +204,13 @@ class HostileInputTest(SafetyTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NonUtf8ShownAsTypedTest(unittest.TestCase):
+    def test_the_byte_that_was_typed_not_pythons_surrogate(self):
+        from fj_osc_actions import errors, validation
+
+        with self.assertRaises(errors.InvalidInput) as caught:
+            validation.check_request_id("req\udcff")
+        self.assertIn("'req\\xff'", str(caught.exception))
+        self.assertNotIn("udcff", str(caught.exception))
