@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gettext
 import io
 import json
 import os
@@ -180,3 +181,42 @@ _URL_PATH = re.compile(r"^https?://[^/]+")
 def raw_path(request: Any) -> str:
     """The path as sent on the wire (still percent-encoded)."""
     return _URL_PATH.sub("", request.url).split("?")[0]
+
+
+class MockedCloudTestCase(common.CommandAssertions):
+    """A mocked FJcloud-O (identity and compute, requests-mock), in English.
+
+    The catalog of translations is chosen once per process; tests here read
+    English messages whatever the developer's locale.
+    """
+
+    #: The x-openstack-request-id of the replies of ``reply``.
+    reply_request_id = "req-trace-1"
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.m = requests_mock.Mocker(case_sensitive=True)
+        self.m.start()
+        self.addCleanup(self.m.stop)
+        register_identity(self.m)
+        english = mock.patch("fj_osc_actions.i18n.translations",
+                             return_value=gettext.NullTranslations())
+        english.start()
+        self.addCleanup(english.stop)
+
+    def client(self, **kwargs: Any) -> Any:
+        from fj_osc_actions import client as actions_client
+
+        kwargs.setdefault("region_name", "jp-east-3")
+        kwargs.setdefault("retries", 0)
+        return actions_client.ActionsClient(session(), **kwargs)
+
+    def run_osc(self, argv: List[str], **env: Any) -> common.CommandResult:
+        region = env.pop("region", "jp-east-3")
+        return run_openstack(argv, password_env(region=region, **env))
+
+    def reply(self, record_name: str, path: str, base: str = EAST) -> Dict[str, Any]:
+        return reply(self.m, record_name, base + path, request_id=self.reply_request_id)
+
+    def compute_calls(self) -> List[Any]:
+        return compute_requests(self.m)

@@ -1,16 +1,11 @@
 """The HTTP layer: rate limits waited out, the 406 fallback, `latest`, cancellation."""
 
-import gettext
 import unittest
-from unittest import mock
 
-import requests_mock
 
 from fj_osc_actions import api
-from fj_osc_actions import client as actions_client
 from fj_osc_actions import errors
 from fj_osc_actions import microversion as mv
-from tests import common
 from tests.unit import fakes
 
 LIST_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions"
@@ -39,17 +34,10 @@ def unavailable(retry_after=None):
 OK = {"status_code": 200, "json": SHOW_BODY}
 
 
-class RetriesTestCase(unittest.TestCase):
-    def setUp(self):
-        self.m = requests_mock.Mocker(case_sensitive=True)
-        self.m.start()
-        self.addCleanup(self.m.stop)
-        fakes.register_identity(self.m)
-
+class RetriesTestCase(fakes.MockedCloudTestCase):
     def client(self, **kwargs):
-        kwargs.setdefault("region_name", "jp-east-3")
         kwargs.setdefault("retries", 2)
-        client = actions_client.ActionsClient(fakes.session(), **kwargs)
+        client = super().client(**kwargs)
         self.waits = []
 
         def wait(seconds):
@@ -61,9 +49,6 @@ class RetriesTestCase(unittest.TestCase):
 
     def answers(self, *responses, path=SHOW_PATH):
         self.m.get(fakes.EAST + path, list(responses))
-
-    def compute_calls(self):
-        return fakes.compute_requests(self.m)
 
     def show(self, client):
         return client.get_action(fakes.SERVER_ID, fakes.FAILED_REQUEST)
@@ -249,19 +234,7 @@ class CancelTest(RetriesTestCase):
         self.assertEqual([], self.compute_calls())
 
 
-class ThroughTheShellTest(common.CommandAssertions):
-    def setUp(self):
-        self.m = requests_mock.Mocker(case_sensitive=True)
-        self.m.start()
-        self.addCleanup(self.m.stop)
-        fakes.register_identity(self.m)
-        patcher = mock.patch("fj_osc_actions.i18n.translations", return_value=gettext.NullTranslations())
-        patcher.start()
-        self.addCleanup(patcher.stop)
-
-    def run_osc(self, argv, **env):
-        return fakes.run_openstack(argv, fakes.password_env(**env))
-
+class ThroughTheShellTest(fakes.MockedCloudTestCase):
     def test_rate_limit_is_invisible(self):
         # Retry-After: 0, so no real time passes.
         self.m.get(fakes.EAST + SHOW_PATH, [too_many(0), too_many(0), OK])

@@ -6,7 +6,6 @@ from urllib import parse
 import requests
 import requests_mock
 
-from fj_osc_actions import client as actions_client
 from fj_osc_actions import errors
 from tests.unit import fakes
 
@@ -14,23 +13,8 @@ SHOW_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions/{fakes.FAILED_REQUE
 LIST_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions"
 
 
-class ClientTestCase(unittest.TestCase):
-    def setUp(self):
-        self.m = requests_mock.Mocker(case_sensitive=True)
-        self.m.start()
-        self.addCleanup(self.m.stop)
-        fakes.register_identity(self.m)
-
-    def client(self, **kwargs):
-        kwargs.setdefault("region_name", "jp-east-3")
-        kwargs.setdefault("retries", 0)
-        return actions_client.ActionsClient(fakes.session(), **kwargs)
-
-    def compute_calls(self):
-        return fakes.compute_requests(self.m)
-
-    def reply(self, record_name, url_path, base=fakes.EAST):
-        return fakes.reply(self.m, record_name, base + url_path)
+class ClientTestCase(fakes.MockedCloudTestCase):
+    pass
 
 
 class GetActionTest(ClientTestCase):

@@ -5,13 +5,10 @@ import time
 import unittest
 from urllib import parse
 
-import requests_mock
 
-from fj_osc_actions import client as actions_client
 from fj_osc_actions import errors
 from fj_osc_actions import fleet
 from fj_osc_actions import models
-from tests import common
 from tests.unit import fakes
 
 IDS = [f"00000000-0000-4000-8000-00000000000{n}" for n in range(1, 7)]
@@ -36,18 +33,7 @@ def actions_body(server_id, hour, failed=False, action="reboot", count=1):
     return {"instanceActions": actions}
 
 
-class FleetTestCase(common.CommandAssertions):
-    def setUp(self):
-        self.m = requests_mock.Mocker(case_sensitive=True)
-        self.m.start()
-        self.addCleanup(self.m.stop)
-        fakes.register_identity(self.m)
-
-    def client(self, **kwargs):
-        kwargs.setdefault("region_name", "jp-east-3")
-        kwargs.setdefault("retries", 0)
-        return actions_client.ActionsClient(fakes.session(), **kwargs)
-
+class FleetTestCase(fakes.MockedCloudTestCase):
     def servers(self, count=3, page_size=None, names=None):
         """GET /servers: `count` servers, on pages of `page_size` linked by marker."""
         listed = [{"id": IDS[i], "name": (names or NAMES)[i]} for i in range(count)]

@@ -2,20 +2,16 @@
 
 import copy
 import json
-import gettext
 import os
 import pathlib
 import shutil
 import subprocess
 import tempfile
 import unittest
-from unittest import mock
 
-import requests_mock
 
 from fj_osc_actions import formatting
 from fj_osc_actions import models
-from tests import common
 from tests.unit import fakes
 
 LIST_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions"
@@ -32,21 +28,8 @@ def hostile_show(message, details, event_name="compute_reboot_instance"):
     return body
 
 
-class SafetyTestCase(common.CommandAssertions):
-    def setUp(self):
-        self.m = requests_mock.Mocker(case_sensitive=True)
-        self.m.start()
-        self.addCleanup(self.m.stop)
-        fakes.register_identity(self.m)
-        patcher = mock.patch("fj_osc_actions.i18n.translations", return_value=gettext.NullTranslations())
-        patcher.start()
-        self.addCleanup(patcher.stop)
-
-    def run_osc(self, argv, **env):
-        return fakes.run_openstack(argv, fakes.password_env(**env))
-
-    def compute_calls(self):
-        return fakes.compute_requests(self.m)
+class SafetyTestCase(fakes.MockedCloudTestCase):
+    pass
 
 
 @unittest.skipUnless(shutil.which("sh"), "needs a POSIX sh")

@@ -12,7 +12,6 @@ import requests_mock
 import yaml
 
 from fj_osc_actions import commands
-from tests import common
 from tests.unit import fakes
 
 SHOW = ["server", "action", "show", fakes.SERVER_ID, fakes.FAILED_REQUEST]
@@ -20,22 +19,8 @@ SHOW_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions/{fakes.FAILED_REQUE
 LIST_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions"
 
 
-class ShellTestCase(common.CommandAssertions):
-    def setUp(self):
-        self.m = requests_mock.Mocker(case_sensitive=True)
-        self.m.start()
-        self.addCleanup(self.m.stop)
-        fakes.register_identity(self.m)
-
-    def run_osc(self, argv, **env):
-        region = env.pop("region", "jp-east-3")
-        return fakes.run_openstack(argv, fakes.password_env(region=region, **env))
-
-    def reply(self, record_name, path, base=fakes.EAST):
-        return fakes.reply(self.m, record_name, base + path, request_id="req-trace-9")
-
-    def compute_calls(self):
-        return fakes.compute_requests(self.m)
+class ShellTestCase(fakes.MockedCloudTestCase):
+    reply_request_id = "req-trace-9"
 
 
 class EntryPointsTest(unittest.TestCase):

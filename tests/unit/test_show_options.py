@@ -1,15 +1,11 @@
 """`server action show` without a request ID, --wait and --timeline, through the real OSC shell."""
 
 import datetime
-import gettext
 import unittest
-from unittest import mock
 
-import requests_mock
 
 from fj_osc_actions import formatting
 from fj_osc_actions import models
-from tests import common
 from tests.unit import fakes
 
 LIST_PATH = f"/servers/{fakes.SERVER_ID}/os-instance-actions"
@@ -32,27 +28,13 @@ def list_action(number, message=None):
     }
 
 
-class ShowOptionsTestCase(common.CommandAssertions):
-    def setUp(self):
-        self.m = requests_mock.Mocker(case_sensitive=True)
-        self.m.start()
-        self.addCleanup(self.m.stop)
-        fakes.register_identity(self.m)
-        # English whatever the developer's LANG (the catalog is chosen once per process).
-        patcher = mock.patch("fj_osc_actions.i18n.translations", return_value=gettext.NullTranslations())
-        patcher.start()
-        self.addCleanup(patcher.stop)
+class ShowOptionsTestCase(fakes.MockedCloudTestCase):
+    reply_request_id = "req-trace-5"
 
     def run_osc(self, argv, **env):
         env.setdefault("LANG", "C")
         env.setdefault("LC_ALL", "C")
-        return fakes.run_openstack(argv, fakes.password_env(**env))
-
-    def compute_calls(self):
-        return fakes.compute_requests(self.m)
-
-    def reply(self, record_name, path, request_id="req-trace-5"):
-        return fakes.reply(self.m, record_name, fakes.EAST + path, request_id=request_id)
+        return super().run_osc(argv, **env)
 
 
 class LatestTest(ShowOptionsTestCase):

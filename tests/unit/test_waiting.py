@@ -2,9 +2,7 @@
 
 import unittest
 
-import requests_mock
 
-from fj_osc_actions import client as actions_client
 from fj_osc_actions import errors
 from fj_osc_actions import models
 from fj_osc_actions import waiting
@@ -203,14 +201,10 @@ class WaitForActionTest(unittest.TestCase):
         self.assertEqual([1.0, 1.5], clock.sleeps)
 
 
-class ClientWaitTest(unittest.TestCase):
+class ClientWaitTest(fakes.MockedCloudTestCase):
     def setUp(self):
-        self.m = requests_mock.Mocker(case_sensitive=True)
-        self.m.start()
-        self.addCleanup(self.m.stop)
-        fakes.register_identity(self.m)
-        self.client = actions_client.ActionsClient(fakes.session(), region_name="jp-east-3",
-                                                   retries=0)
+        super().setUp()
+        self.client = super().client()
         self.waits = []
 
         def fake_wait(seconds):
