@@ -11,15 +11,31 @@ from __future__ import annotations
 
 import functools
 import gettext
+import os
 import pathlib
 
 DOMAIN = "fj_osc_actions"
 LOCALE_DIR = pathlib.Path(__file__).resolve().parent / "locale"
 
 
+#: The variables gettext reads, in its order: the first one set decides.
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def languages() -> list[str]:
+    """The languages the environment asks for, as gettext would read them."""
+    for name in LOCALE_VARIABLES:
+        value = os.environ.get(name)
+        if value:
+            return value.split(":")
+    return ["C"]
+
+
 @functools.lru_cache(maxsize=1)
 def translations() -> gettext.NullTranslations:
-    return gettext.translation(DOMAIN, str(LOCALE_DIR), fallback=True)
+    # The languages are passed, not left to gettext.find: oslo.i18n (loaded
+    # by osc-lib) replaces gettext.find with a cache keyed without them.
+    return gettext.translation(DOMAIN, str(LOCALE_DIR), languages=languages(), fallback=True)
 
 
 def _(message: str) -> str:

@@ -29,7 +29,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "fj_osc_actions" / "locale"
 POT = LOCALE / f"{i18n.DOMAIN}.pot"
 SCRIPT = ROOT / "tools" / "translations.sh"
-LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+LOCALE_VARIABLES = i18n.LOCALE_VARIABLES
 
 MessageId = Union[str, Tuple[str, ...]]
 
@@ -294,6 +294,17 @@ class LanguageTest(unittest.TestCase):
     def test_language_list_falls_through_to_japanese(self):
         self.use_locale(LANGUAGE="fr:ja", LANG="fr_FR.UTF-8")
         self.assertIn("リクエストIDが空です", self.empty_request_id_message())
+
+    def test_language_changes_in_one_process_despite_oslo_i18n(self):
+        # osc-lib loads oslo.i18n, which caches gettext.find whatever the locale.
+        import oslo_i18n  # noqa: F401
+
+        for variables, expected in (({"LANG": "ja_JP.UTF-8"}, "リクエストIDが空です"),
+                                    ({"LANG": "C"}, "The request ID is empty"),
+                                    ({"LANGUAGE": "ja"}, "リクエストIDが空です")):
+            with self.subTest(**variables):
+                self.use_locale(**variables)
+                self.assertIn(expected, self.empty_request_id_message())
 
     def test_language_without_catalog_is_english(self):
         self.use_locale(LANG="fr_FR.UTF-8")
