@@ -2,7 +2,9 @@
 
 Each test class starts a simulator on a free 127.0.0.1 port and stops it at
 the end; each command is a subprocess with a clean environment (no OS_*
-variables or clouds.yaml of the developer's leak in).
+variables or clouds.yaml of the developer's leak in).  After each test, the
+simulator must have answered every request (nothing in flight leaks into
+the next test's request log).
 """
 
 from __future__ import annotations
@@ -12,43 +14,61 @@ import os
 import subprocess
 import sys
 import tempfile
-import unittest
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import yaml
 
 from fj_osc_actions.simulator import Simulator
+from fj_osc_actions.simulator.seed import (DELETE_REQUEST, FAILED_REBOOT_REQUEST, OLD_01,
+                                           PROJECT_ID, RUNNING_SNAPSHOT_REQUEST, WEB_01,
+                                           WEB_01_REQUESTS)
+from tests.common import CommandAssertions, CommandResult
+
+__all__ = ["CommandResult", "FunctionalTestCase", "OpenstackForkRunner", "PROJECT_ID", "WEB_01",
+           "WEB_01_REQUESTS"]
+
+# Short names of the seed's IDs in these tests.
+DELETED = OLD_01
+FAILED_REQ = FAILED_REBOOT_REQUEST
+RUNNING_REQ = RUNNING_SNAPSHOT_REQUEST
+DELETE_REQ = DELETE_REQUEST
 
 OPENSTACK = os.path.join(os.path.dirname(sys.executable), "openstack")
-DOMAIN = "C0000000001"
-PROJECT = "demo-project"
-PROJECT_ID = "6f70656e737461636b20342065766572"
-PASSWORDS = {"demo": "demo-secret", "admin": "admin-secret", "other": "other-secret"}
-WEB_01 = "c8f5e4b2-3a1d-4f6e-9b7a-2d4c6e8f0a11"
-DELETED = "d9a6f5c3-4b2e-4a7f-8c8b-3e5d7f9a1b22"
-FAILED_REQ = "req-00000004-0000-4000-8000-000000000004"
-RUNNING_REQ = "req-00000006-0000-4000-8000-000000000006"
-DELETE_REQ = "req-00000012-0000-4000-8000-000000000012"
-WEB_01_REQUESTS = [f"req-0000000{i}-0000-4000-8000-00000000000{i}" for i in range(6, 0, -1)]
 COMMAND_TIMEOUT = 120
+#: How long a test waits for the simulator to answer what is still in flight.
+IDLE_TIMEOUT = 60
+FORK_RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fork_runner.py")
 
 
-class Result:
-    def __init__(self, completed: subprocess.CompletedProcess) -> None:
-        self.code = completed.returncode
-        self.stdout = completed.stdout
-        self.stderr = completed.stderr
+class OpenstackForkRunner:
+    """Runs many ``openstack`` commands fast: one process imports OSC once,
+    then forks a child per command that runs ``openstackclient.shell.main``
+    (what the ``openstack`` executable runs) with its own environment and
+    output files.  See fork_runner.py."""
 
-    @property
-    def json(self) -> Any:
-        return json.loads(self.stdout)
+    def __init__(self) -> None:
+        self._process = subprocess.Popen([sys.executable, FORK_RUNNER], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, text=True, encoding="utf-8")
 
-    def __repr__(self) -> str:
-        return f"Result({self.code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+    def run(self, argv: list[str], env: dict[str, str]) -> CommandResult:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(json.dumps({"argv": argv, "env": env}) + "\n")
+        self._process.stdin.flush()
+        reply = self._process.stdout.readline()
+        if not reply:
+            raise RuntimeError("the fork runner stopped")
+        answer = json.loads(reply)
+        return CommandResult(answer["code"], answer["stdout"], answer["stderr"])
+
+    def close(self) -> None:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.close()
+        self._process.wait(timeout=COMMAND_TIMEOUT)
+        self._process.stdout.close()
 
 
-class FunctionalTestCase(unittest.TestCase):
-    simulator_options: Dict[str, Any] = {}
+class FunctionalTestCase(CommandAssertions):
+    simulator_options: dict[str, Any] = {}
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -60,48 +80,26 @@ class FunctionalTestCase(unittest.TestCase):
     def setUp(self) -> None:
         self.sim.clear_faults()
         self.sim.clear_log()
+        self.addCleanup(self.assert_simulator_idle)
+
+    def assert_simulator_idle(self) -> None:
+        self.assertTrue(self.sim.wait_idle(IDLE_TIMEOUT),
+                        f"{self.sim.in_flight} requests still in flight")
 
     # -- environments ------------------------------------------------------
 
-    def base_env(self) -> Dict[str, str]:
+    def base_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
         env["HOME"] = self.home.name
         env["OS_CLIENT_CONFIG_FILE"] = os.devnull
         env.pop("CLIFF_MAX_TERM_WIDTH", None)
         return env
 
-    def password_env(self, user: str = "demo", password: Optional[str] = None) -> Dict[str, str]:
-        env = self.base_env()
-        env.update({
-            "OS_AUTH_URL": self.sim.identity_url,
-            "OS_USERNAME": user,
-            "OS_PASSWORD": password if password is not None else PASSWORDS[user],
-            "OS_USER_DOMAIN_NAME": DOMAIN,
-            "OS_PROJECT_NAME": PROJECT if user != "other" else "other-project",
-            "OS_PROJECT_DOMAIN_NAME": DOMAIN,
-            "OS_REGION_NAME": "jp-east-3",
-            "OS_INTERFACE": "public",
-            "OS_IDENTITY_API_VERSION": "3",
-            # Without it jp-east-3 would mean the real FJcloud-O host.
-            "OS_COMPUTE_ENDPOINT_OVERRIDE": self.sim.compute_endpoint_template,
-        })
-        return env
+    def password_env(self, user: str = "demo", password: str | None = None) -> dict[str, str]:
+        return {**self.base_env(), **self.sim.os_env(user, password)}
 
-    def clouds_yaml_env(self, user: str = "demo", **cloud_extra: Any) -> Dict[str, str]:
-        cloud = {
-            "auth": {
-                "auth_url": self.sim.identity_url,
-                "username": user,
-                "password": PASSWORDS[user],
-                "user_domain_name": DOMAIN,
-                "project_name": PROJECT,
-                "project_domain_name": DOMAIN,
-            },
-            "region_name": "jp-east-3",
-            "identity_api_version": 3,
-            "compute_endpoint_override": self.sim.compute_endpoint_template,
-        }
-        cloud.update(cloud_extra)
+    def clouds_yaml_env(self, user: str = "demo", **cloud_extra: Any) -> dict[str, str]:
+        cloud = {**self.sim.clouds_yaml_cloud(user), **cloud_extra}
         path = os.path.join(self.home.name, f"clouds-{self.id()}.yaml")
         with open(path, "w", encoding="utf-8") as handle:
             yaml.safe_dump({"clouds": {"fjcloud-sim": cloud}}, handle)
@@ -112,8 +110,8 @@ class FunctionalTestCase(unittest.TestCase):
 
     # -- running -----------------------------------------------------------
 
-    def openstack(self, *argv: str, env: Optional[Dict[str, str]] = None,
-                  user: str = "demo") -> Result:
+    def openstack(self, *argv: str, env: dict[str, str] | None = None,
+                  user: str = "demo") -> CommandResult:
         completed = subprocess.run(
             [OPENSTACK, *argv],
             env=env if env is not None else self.password_env(user),
@@ -122,19 +120,7 @@ class FunctionalTestCase(unittest.TestCase):
             timeout=COMMAND_TIMEOUT,
             check=False,
         )
-        return Result(completed)
+        return CommandResult(completed.returncode, completed.stdout, completed.stderr)
 
-    def compute_paths(self) -> List[str]:
+    def compute_paths(self) -> list[str]:
         return [entry.path for entry in self.sim.compute_requests()]
-
-    def assert_success(self, result: Result) -> None:
-        self.assertEqual(0, result.code, result)
-
-    def assert_one_line_failure(self, result: Result, *fragments: str) -> str:
-        self.assertEqual(1, result.code, result)
-        self.assertNotIn("Traceback", result.stderr)
-        lines = result.stderr.strip().splitlines()
-        self.assertEqual(1, len(lines), result.stderr)
-        for fragment in fragments:
-            self.assertIn(fragment, lines[0])
-        return lines[0]

@@ -1,90 +1,89 @@
 """Tests of the FJcloud-O simulator, plus a small base class they share."""
 
+from __future__ import annotations
+
 import json
 import os
 import unittest
+from typing import Any
 
 import requests
 
-from fj_osc_actions.simulator import Simulator
-from fj_osc_actions.simulator import data as simdata
+from fj_osc_actions.simulator import ManualClock, Simulator
+from fj_osc_actions.simulator import seed
 
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
-                        os.pardir, "fixtures")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir,
+                        "fixtures")
 OBSERVED = os.path.join(FIXTURES, "nova-34-observed")
 SAMPLES = os.path.join(FIXTURES, "nova-api-samples", "os-instance-actions")
 
-PROJECT = simdata.PROJECT_ID
-DOMAIN = simdata.DOMAIN_NAME
-WEB_01 = simdata.WEB_01
-OLD_01 = simdata.OLD_01
-PASSWORDS = {"admin": "admin-secret", "demo": "demo-secret",
-             "other": "other-secret", "guest": "guest-secret"}
 TIMEOUT = 10
+rid = seed.request_id
 
 
-def rid(n):
-    return "req-%08d-0000-4000-8000-%012d" % (n, n)
+def load_observed(name: str) -> Any:
+    with open(os.path.join(OBSERVED, name), encoding="utf-8") as handle:
+        return json.load(handle)
 
 
-def load_observed(name):
-    with open(os.path.join(OBSERVED, name), encoding="utf-8") as f:
-        return json.load(f)
-
-
-def password_auth(user, password=None, project="demo-project", domain=DOMAIN):
-    body = {"auth": {"identity": {"methods": ["password"], "password": {
+def password_auth(user: str, password: str | None = None,
+                  project: str | None = seed.PROJECT_NAME,
+                  domain: str = seed.DOMAIN_NAME) -> dict[str, Any]:
+    """A Keystone v3 password login body (scoped to ``project`` unless None)."""
+    body: dict[str, Any] = {"auth": {"identity": {"methods": ["password"], "password": {
         "user": {"name": user, "domain": {"name": domain},
-                 "password": PASSWORDS.get(user, "x") if password is None
+                 "password": seed.PASSWORDS.get(user, "x") if password is None
                  else password}}}}}
     if project is not None:
-        body["auth"]["scope"] = {"project": {"name": project,
-                                             "domain": {"name": domain}}}
+        body["auth"]["scope"] = {"project": {"name": project, "domain": {"name": domain}}}
     return body
 
 
 class SimTestCase(unittest.TestCase):
     """Starts one simulator per test (stopped by addCleanup)."""
 
-    sim_kwargs = {}
+    sim_kwargs: dict[str, Any] = {}
+    #: True: the simulator's time is ``self.clock``, moved by the test.
+    manual_clock = False
 
-    def setUp(self):
+    def setUp(self) -> None:
         super().setUp()
-        self.sim = Simulator(**self.sim_kwargs).start()
+        self.clock = ManualClock() if self.manual_clock else None
+        self.sim = Simulator(**self.sim_kwargs, clock=self.clock).start()
         self.addCleanup(self.sim.stop)
         self.http = requests.Session()
         self.addCleanup(self.http.close)
-        self._tokens = {}
+        self._tokens: dict[tuple[str, str | None], str] = {}
 
-    def issue(self, body):
+    def issue(self, body: dict[str, Any]) -> requests.Response:
         return self.http.post(self.sim.identity_url + "/auth/tokens", json=body,
                               timeout=TIMEOUT)
 
-    def token(self, user="demo", project=None):
+    def token(self, user: str = "demo", project: str | None = None) -> str:
         key = (user, project)
         if key not in self._tokens:
             if project is None:
-                project = ("other-project" if user == "other" else "demo-project")
-            r = self.issue(password_auth(user, project=project))
-            self.assertEqual(201, r.status_code, r.text)
-            self._tokens[key] = r.headers["X-Subject-Token"]
+                project = seed.OTHER_PROJECT_NAME if user == "other" else seed.PROJECT_NAME
+            response = self.issue(password_auth(user, project=project))
+            self.assertEqual(201, response.status_code, response.text)
+            self._tokens[key] = response.headers["X-Subject-Token"]
         return self._tokens[key]
 
-    def get(self, path, mv=None, user="demo", token=None, project=PROJECT,
-            headers=None, **kw):
+    def get(self, path: str, mv: str | None = None, user: str | None = "demo",
+            token: str | None = None, project: str = seed.PROJECT_ID,
+            headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
         """GET ``/v2.1/{project}{path}`` (path already encoded)."""
-        h = {}
+        sent = {}
         if user is not None or token is not None:
-            h["X-Auth-Token"] = token or self.token(user)
+            sent["X-Auth-Token"] = token or self.token(user or "demo")
         if mv is not None:
-            h["OpenStack-API-Version"] = "compute %s" % mv
-        h.update(headers or {})
-        kw.setdefault("timeout", TIMEOUT)
-        return self.http.get("%s/v2.1/%s%s" % (self.sim.url, project, path),
-                             headers=h, **kw)
+            sent["OpenStack-API-Version"] = f"compute {mv}"
+        sent.update(headers or {})
+        kwargs.setdefault("timeout", TIMEOUT)
+        return self.http.get(f"{self.sim.url}/v2.1/{project}{path}", headers=sent, **kwargs)
 
-    def actions_path(self, server=WEB_01, request_id=None):
-        p = "/servers/%s/os-instance-actions" % server
+    def actions_path(self, server: str = seed.WEB_01, request_id: str | None = None) -> str:
+        path = f"/servers/{server}/os-instance-actions"
         if request_id is not None:
-            p += "/" + request_id
-        return p
+            path += "/" + request_id
+        return path

@@ -1,17 +1,24 @@
 """The fj-osc-actions-simulator console script, run as a subprocess."""
 
+from __future__ import annotations
+
+import contextlib
+import io
 import os
 import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import unittest
 
 import requests
+import yaml
 
-from fj_osc_actions.simulator import cli
-from tests.unit.simulator import PROJECT, WEB_01
+from fj_osc_actions.simulator import Simulator, cli, seed
+from fj_osc_actions.simulator.seed import PROJECT_ID as PROJECT, WEB_01
+from fj_osc_actions.simulator.store import build_store
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir,
                                     os.pardir, os.pardir))
@@ -47,9 +54,9 @@ class CliProcessTest(unittest.TestCase):
             try:
                 line = lines.get(timeout=30)
             except queue.Empty:
-                self.fail("no READY line: %r" % out)
+                self.fail(f"no READY line: {out!r}")
             if line is None:
-                self.fail("exited before READY: %r %r" % (out, proc.stderr.read()))
+                self.fail(f"exited before READY: {out!r} {proc.stderr.read()!r}")
             out.append(line)
             if line.startswith("READY "):
                 return proc, out
@@ -73,8 +80,7 @@ class CliProcessTest(unittest.TestCase):
             "OS_IDENTITY_API_VERSION": "3",
             "OS_COMPUTE_ENDPOINT_OVERRIDE": url + "/v2.1/%(project_id)s"}, env)
         self.assertIn("fjcloud-sim:", text)
-        self.assertIn("compute_endpoint_override: '%s/v2.1/%%(project_id)s'" % url,
-                      text)
+        self.assertIn(f"compute_endpoint_override: '{url}/v2.1/%(project_id)s'", text)
         # the server works, with the CLI's fault and page size
         http = requests.Session()
         self.addCleanup(http.close)
@@ -88,7 +94,7 @@ class CliProcessTest(unittest.TestCase):
         endpoint = env["OS_COMPUTE_ENDPOINT_OVERRIDE"] % {"project_id": PROJECT}
         h = {"X-Auth-Token": r.headers["X-Subject-Token"],
              "OpenStack-API-Version": "compute 2.58"}
-        u = "%s/servers/%s/os-instance-actions" % (endpoint, WEB_01)
+        u = f"{endpoint}/servers/{WEB_01}/os-instance-actions"
         self.assertEqual(503, http.get(u, headers=h, timeout=10).status_code)
         r = http.get(u, headers=h, timeout=10)
         self.assertEqual(2, len(r.json()["instanceActions"]))
@@ -115,50 +121,78 @@ class CliProcessTest(unittest.TestCase):
 
 class CliParseTest(unittest.TestCase):
 
-    def test_fault_syntax(self):
-        p = cli.build_parser()
-        a = p.parse_args(["--fault", "503", "--fault", "500:2", "--fault",
-                          "slow:1.5", "--fault", "slow:2:3", "--fault", "close:1"])
-        self.assertEqual([("503", 0), ("500", 2), ("slow:1.5", 0), ("slow:2", 3),
-                          ("close", 1)], a.fault)
-
-    def test_bad_fault(self):
-        p = cli.build_parser()
-        with open(os.devnull, "w") as devnull:
-            old = sys.stderr
-            sys.stderr = devnull
+    def parse_quietly(self, *argv):
+        with contextlib.redirect_stderr(io.StringIO()) as stderr:
             try:
-                with self.assertRaises(SystemExit):
-                    p.parse_args(["--fault", "teapot"])
-            finally:
-                sys.stderr = old
+                return cli.build_parser().parse_args(argv), ""
+            except SystemExit:
+                return None, stderr.getvalue()
+
+    def test_fault_syntax(self):
+        args, _ = self.parse_quietly("--fault", "503", "--fault", "500:2", "--fault", "slow:2:3")
+        self.assertEqual([("503", 0), ("500", 2), ("slow:2", 3)], args.fault)
+
+    def test_bad_fault_is_one_usage_error(self):
+        args, stderr = self.parse_quietly("--fault", "teapot")
+        self.assertIsNone(args)
+        self.assertIn("argument --fault: unknown fault 'teapot'", stderr.splitlines()[-1])
+        self.assertNotIn("Traceback", stderr)
+
+
+class BannerTest(unittest.TestCase):
 
     def test_banner(self):
-        class FakeSim:
-            url = "http://127.0.0.1:5000"
-        text = cli.banner(FakeSim())
-        self.assertTrue(text.endswith("READY http://127.0.0.1:5000\n"))
-        self.assertIn("export OS_AUTH_URL=http://127.0.0.1:5000/v3\n", text)
+        with Simulator() as sim:
+            text = cli.banner(sim).replace(sim.url, "http://127.0.0.1:18774")
+        self.assertEqual(BANNER, text)
+
+
+BANNER = """FJcloud-O simulator listening on http://127.0.0.1:18774
+
+# Users (domain = contract number C0000000001): demo/demo-secret (member), admin/admin-secret \
+(admin), other/other-secret (other-project)
+export OS_AUTH_URL=http://127.0.0.1:18774/v3
+export OS_USERNAME=demo
+export OS_PASSWORD=demo-secret
+export OS_USER_DOMAIN_NAME=C0000000001
+export OS_PROJECT_NAME=demo-project
+export OS_PROJECT_DOMAIN_NAME=C0000000001
+export OS_REGION_NAME=jp-east-3
+export OS_INTERFACE=public
+export OS_IDENTITY_API_VERSION=3
+export OS_COMPUTE_ENDPOINT_OVERRIDE='http://127.0.0.1:18774/v2.1/%(project_id)s'
+# (upstream 'openstack server event ...' needs no override: the catalog already points here; \
+unset it there to keep compute discovery working)
+
+# clouds.yaml
+clouds:
+  fjcloud-sim:
+    auth:
+      auth_url: http://127.0.0.1:18774/v3
+      username: demo
+      password: demo-secret
+      user_domain_name: C0000000001
+      project_name: demo-project
+      project_domain_name: C0000000001
+    region_name: jp-east-3
+    interface: public
+    identity_api_version: 3
+    compute_endpoint_override: 'http://127.0.0.1:18774/v2.1/%(project_id)s'
+
+READY http://127.0.0.1:18774
+"""
 
 
 class DumpDataTest(unittest.TestCase):
 
     def test_dump_round_trips(self):
-        import contextlib
-        import io
-        import tempfile
-
-        import yaml
-
-        from fj_osc_actions.simulator import Simulator
-        from fj_osc_actions.simulator import data as simdata
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
             self.assertEqual(0, cli.main(["--dump-data"]))
-        self.assertEqual(simdata.seed_data(), yaml.safe_load(buf.getvalue()))
+        self.assertEqual(seed.seed_data(), yaml.safe_load(buf.getvalue()))
         fd, path = tempfile.mkstemp(suffix=".yaml")
         self.addCleanup(os.remove, path)
         with os.fdopen(fd, "w") as f:
             f.write(buf.getvalue())
         sim = Simulator(data=path)
-        self.assertEqual(set(simdata.build_store().servers), set(sim.store.servers))
+        self.assertEqual(set(build_store().servers), set(sim.store.servers))

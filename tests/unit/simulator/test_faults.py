@@ -1,10 +1,15 @@
 """Injected faults (Python API and /_sim/faults)."""
 
-import time
+from __future__ import annotations
+
+import unittest
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.unit.simulator import PROJECT, SimTestCase, WEB_01, password_auth, rid
+from fj_osc_actions.simulator.faults import parse_fault_option
+from fj_osc_actions.simulator.seed import WEB_01
+from tests.unit.simulator import TIMEOUT, SimTestCase, password_auth, rid
 
 
 class FaultTest(SimTestCase):
@@ -66,16 +71,6 @@ class FaultTest(SimTestCase):
         r = self.get(self.actions_path(WEB_01, rid(1)))
         self.assertIn("os-instance-actions:show", r.json()["forbidden"]["message"])
 
-    def test_slow(self):
-        self.sim.inject("slow:0.3")
-        t0 = time.monotonic()
-        r = self.list_()
-        self.assertGreaterEqual(time.monotonic() - t0, 0.3)
-        self.assertEqual(6, len(r.json()["instanceActions"]))
-        with self.assertRaises(requests.Timeout):
-            self.sim.inject("slow:1")
-            self.get(self.actions_path(), timeout=0.2)
-
     def test_close_truncates_body(self):
         self.sim.inject("close")
         with self.assertRaises(requests.exceptions.ChunkedEncodingError):
@@ -124,22 +119,51 @@ class FaultTest(SimTestCase):
         self.assertEqual(200, self.list_().status_code)
 
 
-class ConcurrencyTest(SimTestCase):
+class SlowFaultTest(SimTestCase):
+    """``slow:<seconds>`` sleeps by the simulator's clock, then answers normally."""
 
-    def test_requests_are_served_in_parallel(self):
-        from concurrent.futures import ThreadPoolExecutor
-        token = self.token("demo")
-        self.sim.inject("slow:0.5", times=0)
-        url = "%s/v2.1/%s/servers/%s/os-instance-actions" % (
-            self.sim.url, PROJECT, WEB_01)
+    manual_clock = True
 
-        def one(_):
-            return requests.get(url, headers={"X-Auth-Token": token},
-                                timeout=10).status_code
+    def setUp(self):
+        super().setUp()
+        self.token("demo")
 
-        t0 = time.monotonic()
-        with ThreadPoolExecutor(8) as pool:
-            codes = list(pool.map(one, range(8)))
-        self.assertEqual([200] * 8, codes)
-        self.assertLess(time.monotonic() - t0, 2.5)
-        self.assertEqual(8, len(self.sim.compute_requests()))
+    def test_answer_waits_for_the_clock(self):
+        self.sim.inject("slow:30")
+        with ThreadPoolExecutor(1) as pool:
+            future = pool.submit(self.get, self.actions_path(), mv="2.58")
+            self.assertTrue(self.clock.wait_for_sleepers(1, TIMEOUT))
+            self.clock.advance(29.9)
+            self.assertFalse(future.done())
+            self.assertEqual(1, self.clock.sleepers)
+            self.clock.advance(0.1)
+            response = future.result(TIMEOUT)
+        self.assertEqual(6, len(response.json()["instanceActions"]))
+
+    def test_client_timeout(self):
+        self.sim.inject("slow:1")
+        with self.assertRaises(requests.Timeout):
+            self.get(self.actions_path(), timeout=0.2)
+        self.clock.advance(1)
+        self.assertTrue(self.sim.wait_idle(TIMEOUT))
+        self.assertEqual([200], [e.status for e in self.sim.compute_requests()])
+
+
+class FaultSyntaxTest(unittest.TestCase):
+
+    def test_times_follow_the_fault(self):
+        self.assertEqual([("503", 0), ("500", 2), ("slow:1.5", 0), ("slow:2", 3), ("close", 1)],
+                         [parse_fault_option(text) for text in
+                          ("503", "500:2", "slow:1.5", "slow:2:3", "close:1")])
+
+    def test_bad_faults(self):
+        for text, message in (("teapot", "unknown fault 'teapot' (known: 500, 503, 502-html, "
+                                         "not-json, no-instance-action, 401, 403, close, "
+                                         "slow:<seconds>)"),
+                              ("slow", "unknown fault 'slow'"),
+                              ("slow:x", "bad fault 'slow:x': slow:<seconds>"),
+                              ("slow:-1", "bad fault 'slow:-1': negative delay"),
+                              ("503:x", "unknown fault '503:x'")):
+            with self.subTest(text=text), self.assertRaises(ValueError) as caught:
+                parse_fault_option(text)
+            self.assertTrue(str(caught.exception).startswith(message), caught.exception)

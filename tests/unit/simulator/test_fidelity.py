@@ -1,19 +1,21 @@
 """The simulator answers like the recorded Nova 34 API (tests/fixtures)."""
 
+from __future__ import annotations
+
 import json
 import os
 
-from tests.unit.simulator import (OBSERVED, SAMPLES, SimTestCase, WEB_01,
-                                  load_observed, rid)
+from fj_osc_actions.simulator.seed import WEB_01
+from tests.unit.simulator import OBSERVED, SAMPLES, SimTestCase, load_observed, rid
 
 CALLERS = {"admin": "admin", "member": "demo", "none": None}
 OBSERVED_FILES = sorted(f for f in os.listdir(OBSERVED) if f.endswith(".json"))
 
-ACTION_KEYS = {"action", "instance_uuid", "request_id", "user_id", "project_id",
-               "start_time", "message"}
+NOVA_ACTION_KEYS = {"action", "instance_uuid", "request_id", "user_id", "project_id",
+                    "start_time", "message"}
 # (microversion, admin?) -> the event keys real Nova returns in show;
 # None = no "events" key at all (non-admin below 2.51)
-EVENT_KEYS = {
+NOVA_EVENT_KEYS = {
     ("2.1", True): ["event", "start_time", "finish_time", "result", "traceback"],
     ("2.1", False): None,
     ("2.51", True): ["event", "start_time", "finish_time", "result", "traceback"],
@@ -70,14 +72,14 @@ class KeySetsTest(SimTestCase):
     """show/list at 2.1, 2.58, 2.62, 2.84 for admin and member, key by key."""
 
     def test_show_keys(self):
-        for (mv, admin), ev_keys in sorted(EVENT_KEYS.items()):
+        for (mv, admin), ev_keys in sorted(NOVA_EVENT_KEYS.items()):
             with self.subTest(mv=mv, admin=admin):
                 r = self.get(self.actions_path(request_id=rid(4)), mv=mv,
                              user="admin" if admin else "demo")
                 self.assertEqual(200, r.status_code)
                 self.assertEqual(["instanceAction"], list(r.json()))
                 action = r.json()["instanceAction"]
-                want = set(ACTION_KEYS)
+                want = set(NOVA_ACTION_KEYS)
                 if _mv_tuple(mv) >= (2, 58):
                     want.add("updated_at")
                 if ev_keys is not None:
@@ -96,7 +98,7 @@ class KeySetsTest(SimTestCase):
                     r = self.get(self.actions_path(), mv=mv, user=user)
                     self.assertEqual(200, r.status_code)
                     self.assertEqual(["instanceActions"], list(r.json()))
-                    want = set(ACTION_KEYS)
+                    want = set(NOVA_ACTION_KEYS)
                     if _mv_tuple(mv) >= (2, 58):
                         want.add("updated_at")
                     for a in r.json()["instanceActions"]:

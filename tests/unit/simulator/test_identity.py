@@ -1,14 +1,15 @@
 """Keystone v3 side of the simulator."""
 
-import time
+from __future__ import annotations
 
+import requests
+from keystoneauth1 import discover
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
-from tests.unit.simulator import (DOMAIN, PROJECT, SimTestCase, WEB_01,
-                                  load_observed, password_auth)
-from fj_osc_actions.simulator import Simulator
-from fj_osc_actions.simulator import data as simdata
+from fj_osc_actions.simulator import Simulator, seed
+from fj_osc_actions.simulator.seed import DOMAIN_NAME as DOMAIN, PROJECT_ID as PROJECT, WEB_01
+from tests.unit.simulator import SimTestCase, load_observed, password_auth
 
 UNAUTHORIZED = {"error": {"code": 401, "title": "Unauthorized", "message":
                           "The request you have made requires authentication."}}
@@ -27,7 +28,7 @@ class TokenTest(SimTestCase):
             self.assertIn(key, tok)
         self.assertEqual(["password"], tok["methods"])
         self.assertEqual("admin", tok["user"]["name"])
-        self.assertEqual({"id": simdata.DOMAIN_ID, "name": DOMAIN},
+        self.assertEqual({"id": seed.DOMAIN_ID, "name": DOMAIN},
                          tok["user"]["domain"])
         self.assertEqual(PROJECT, tok["project"]["id"])
         self.assertEqual("demo-project", tok["project"]["name"])
@@ -45,10 +46,10 @@ class TokenTest(SimTestCase):
         self.assertEqual(201, r.status_code, r.text)
         self.assertEqual(PROJECT, r.json()["token"]["project"]["id"])
         body = {"auth": {"identity": {"methods": ["password"], "password": {
-            "user": {"name": "demo", "domain": {"id": simdata.DOMAIN_ID},
+            "user": {"name": "demo", "domain": {"id": seed.DOMAIN_ID},
                      "password": "demo-secret"}}},
             "scope": {"project": {"name": "demo-project",
-                                  "domain": {"id": simdata.DOMAIN_ID}}}}}
+                                  "domain": {"id": seed.DOMAIN_ID}}}}}
         self.assertEqual(201, self.issue(body).status_code)
 
     def test_wrong_password_and_unknown_user(self):
@@ -77,7 +78,7 @@ class TokenTest(SimTestCase):
         self.assertEqual("nova", compute["name"])
         eps = {(e["region_id"], e["interface"]): e["url"]
                for e in compute["endpoints"]}
-        want = "%s/v2.1/%s" % (self.sim.url, PROJECT)
+        want = f"{self.sim.url}/v2.1/{PROJECT}"
         self.assertEqual({(r, i): want for r in ("jp-east-3", "jp-west-3")
                           for i in ("public", "internal")}, eps)
         ident = {(e["region_id"], e["interface"]): e["url"]
@@ -91,7 +92,7 @@ class TokenTest(SimTestCase):
         tok = self.issue(password_auth("other", project="other-project")).json()
         compute = [s for s in tok["token"]["catalog"] if s["type"] == "compute"][0]
         for e in compute["endpoints"]:
-            self.assertTrue(e["url"].endswith("/v2.1/" + simdata.OTHER_PROJECT_ID))
+            self.assertTrue(e["url"].endswith("/v2.1/" + seed.OTHER_PROJECT_ID))
 
     def test_unscoped_token_has_no_catalog(self):
         r = self.issue(password_auth("demo", project=None))
@@ -156,16 +157,21 @@ class TokenTest(SimTestCase):
         self.assertNotIn(token, r.text)
         self.assertNotIn("demo-secret", r.text)
         self.assertEqual([token], self.sim.issued_token_ids())
-        self.assertEqual([token], self.sim.app.issued_token_ids())
 
 
 class ExpiryTest(SimTestCase):
-    sim_kwargs = {"token_ttl": 1}
+
+    sim_kwargs = {"token_ttl": 60}
+    manual_clock = True
 
     def test_token_expires_after_ttl(self):
         token = self.token("demo")
+        issued = self.issue(password_auth("demo")).json()["token"]
+        self.assertEqual(("2026-03-02T00:00:00.000000Z", "2026-03-02T00:01:00.000000Z"),
+                         (issued["issued_at"], issued["expires_at"]))
+        self.clock.advance(59.9)
         self.assertEqual(200, self.get("/servers", token=token).status_code)
-        time.sleep(1.2)
+        self.clock.advance(0.1)
         r = self.get("/servers", token=token)
         self.assertEqual(401, r.status_code)
         self.assertEqual(load_observed("no_token_401.json")["body"], r.json())
@@ -193,45 +199,46 @@ class ExpireControlTest(SimTestCase):
 
 class KeystoneauthTest(SimTestCase):
 
+    def session(self, **login):
+        """A keystoneauth session of a password login (demo by default)."""
+        env = self.sim.os_env(login.pop("username", "demo"))
+        auth = v3.Password(**{"auth_url": env["OS_AUTH_URL"], "username": env["OS_USERNAME"],
+                              "password": env["OS_PASSWORD"],
+                              "user_domain_name": env["OS_USER_DOMAIN_NAME"],
+                              "project_name": env["OS_PROJECT_NAME"],
+                              "project_domain_name": env["OS_PROJECT_DOMAIN_NAME"], **login})
+        return ks_session.Session(auth=auth)
+
     def test_password_session(self):
-        auth = v3.Password(auth_url=self.sim.identity_url, username="demo",
-                           password="demo-secret", user_domain_name=DOMAIN,
-                           project_name="demo-project",
-                           project_domain_name=DOMAIN)
-        sess = ks_session.Session(auth=auth)
+        sess = self.session()
         self.assertTrue(sess.get_token())
         self.assertEqual(PROJECT, sess.get_project_id())
         for region in ("jp-east-3", "jp-west-3"):
             self.assertEqual(
-                "%s/v2.1/%s" % (self.sim.url, PROJECT),
+                f"{self.sim.url}/v2.1/{PROJECT}",
                 sess.get_endpoint(service_type="compute", region_name=region,
                                   interface="public"))
-        r = sess.get("/servers/%s/os-instance-actions" % WEB_01,
+        r = sess.get(f"/servers/{WEB_01}/os-instance-actions",
                      endpoint_filter={"service_type": "compute",
                                       "region_name": "jp-east-3",
                                       "interface": "public"},
                      headers={"OpenStack-API-Version": "compute 2.58"})
         self.assertEqual(6, len(r.json()["instanceActions"]))
 
-    def test_discovery_of_auth_url_without_version(self):
-        auth = v3.Password(auth_url=self.sim.identity_url, username="admin",
-                           password="admin-secret", user_domain_id=simdata.DOMAIN_ID,
-                           project_id=PROJECT)
-        sess = ks_session.Session(auth=auth)
+    def test_login_by_ids(self):
+        sess = self.session(username="admin", user_domain_name=None,
+                            user_domain_id=seed.DOMAIN_ID, project_name=None,
+                            project_domain_name=None, project_id=PROJECT)
         self.assertEqual(PROJECT, sess.get_project_id())
-        from keystoneauth1 import discover
-        disc = discover.get_discovery(sess, self.sim.url + "/", authenticated=False)
+
+    def test_discovery_of_auth_url_without_version(self):
+        disc = discover.get_discovery(self.session(), self.sim.url + "/", authenticated=False)
         self.assertEqual((3, 14), disc.version_data()[0]["version"])
 
     def test_compute_discovery(self):
-        auth = v3.Password(auth_url=self.sim.identity_url, username="demo",
-                           password="demo-secret", user_domain_name=DOMAIN,
-                           project_name="demo-project",
-                           project_domain_name=DOMAIN)
-        sess = ks_session.Session(auth=auth)
-        data = sess.get_endpoint_data(service_type="compute",
-                                      region_name="jp-east-3", interface="public",
-                                      min_version="2.0", max_version="2.latest")
+        data = self.session().get_endpoint_data(
+            service_type="compute", region_name="jp-east-3", interface="public",
+            min_version="2.0", max_version="2.latest")
         self.assertEqual((2, 1), data.min_microversion)
         self.assertEqual((2, 104), data.max_microversion)
 
@@ -254,7 +261,6 @@ class MaxMicroversionTest(SimTestCase):
 class ContextManagerTest(SimTestCase):
 
     def test_with_statement_stops(self):
-        import requests
         with Simulator() as sim:
             url = sim.url
             self.assertEqual(200, requests.get(url + "/v3", timeout=5).status_code)

@@ -1,15 +1,20 @@
 """Seeded data, data files (JSON/YAML) and bulk actions."""
 
+from __future__ import annotations
+
 import json
 import os
 import tempfile
 import unittest
 
+import requests
 import yaml
 
-from tests.unit.simulator import PROJECT, SimTestCase, WEB_01, rid
-from fj_osc_actions.simulator import Simulator
-from fj_osc_actions.simulator import data as simdata
+from fj_osc_actions.simulator import Simulator, seed
+from fj_osc_actions.simulator.compute import host_id
+from fj_osc_actions.simulator.seed import PROJECT_ID as PROJECT, WEB_01
+from fj_osc_actions.simulator.store import build_store
+from tests.unit.simulator import SimTestCase, password_auth, rid
 
 CUSTOM = {
     "servers": [{
@@ -33,17 +38,31 @@ CUSTOM = {
 
 class SeedTest(unittest.TestCase):
 
-    def test_seed_is_deterministic_and_has_dozens_of_actions(self):
-        self.assertEqual(simdata.seed_data(), simdata.seed_data())
-        store = simdata.build_store()
-        total = sum(len(s["actions"]) for s in store.servers.values())
+    def test_seed_has_dozens_of_actions_and_unique_request_ids(self):
+        store = build_store()
+        total = sum(len(s.actions) for s in store.servers.values())
         self.assertGreaterEqual(total, 24)
-        names = [s["name"] for s in store.servers.values()]
+        names = [s.name for s in store.servers.values()]
         self.assertEqual(2, names.count("app"))
-        self.assertTrue(store.servers[simdata.OLD_01]["deleted"])
-        rids = [a["request_id"] for s in store.servers.values()
-                for a in s["actions"]]
+        self.assertTrue(store.servers[seed.OLD_01].deleted)
+        rids = [a.request_id for s in store.servers.values() for a in s.actions]
         self.assertEqual(len(rids), len(set(rids)))
+
+    def test_named_request_ids_are_what_their_names_say(self):
+        web = build_store().servers[seed.WEB_01]
+        self.assertEqual(list(seed.WEB_01_REQUESTS), [a.request_id for a in web.actions])
+        failed = web.by_request_id[seed.FAILED_REBOOT_REQUEST]
+        self.assertEqual(("reboot", "Error", "Error"),
+                         (failed.action, failed.message, failed.events[0].result))
+        running = web.by_request_id[seed.RUNNING_SNAPSHOT_REQUEST].events[0]
+        self.assertEqual((None, None), (running.finish_time, running.result))
+        cloud = web.by_request_id[seed.CLOUD_STOP_REQUEST]
+        self.assertEqual((None, None), (cloud.user_id, cloud.project_id))
+        deleted = build_store().servers[seed.OLD_01].by_request_id[seed.DELETE_REQUEST]
+        self.assertEqual("delete", deleted.action)
+        migration = build_store().servers[seed.DB_01].by_request_id[
+            seed.FAILED_MIGRATION_REQUEST]
+        self.assertEqual(("live-migration", "Error"), (migration.action, migration.message))
 
     def test_bad_data(self):
         with self.assertRaises(ValueError):
@@ -68,30 +87,28 @@ class FileDataTest(unittest.TestCase):
     def _check(self, path):
         sim = Simulator(data=path).start()
         self.addCleanup(sim.stop)
-        import requests
         http = requests.Session()
         self.addCleanup(http.close)
-        from tests.unit.simulator import password_auth
         token = http.post(sim.identity_url + "/auth/tokens",
                           json=password_auth("admin")).headers["X-Subject-Token"]
-        base = "%s/v2.1/%s/servers" % (sim.url, PROJECT)
+        base = f"{sim.url}/v2.1/{PROJECT}/servers"
         h = {"X-Auth-Token": token, "OpenStack-API-Version": "compute 2.84"}
         servers = http.get(base, headers=h).json()["servers"]
         self.assertEqual(["yaml-01"], [s["name"] for s in servers])
         sid = CUSTOM["servers"][0]["id"]
-        acts = http.get("%s/%s/os-instance-actions" % (base, sid),
+        acts = http.get(f"{base}/{sid}/os-instance-actions",
                         headers=h).json()["instanceActions"]
         self.assertEqual(["req-y2", "req-y1"], [a["request_id"] for a in acts])
         # updated_at defaults to the latest timestamp of the action
         self.assertEqual("2026-04-02T00:00:00.000000", acts[0]["updated_at"])
         self.assertEqual("2026-04-01T00:00:30.000000", acts[1]["updated_at"])
-        ev = http.get("%s/%s/os-instance-actions/req-y1" % (base, sid),
+        ev = http.get(f"{base}/{sid}/os-instance-actions/req-y1",
                       headers=h).json()["instanceAction"]["events"][0]
         self.assertEqual("compute-9", ev["host"])
-        self.assertEqual(simdata.host_id(PROJECT, "compute-9"), ev["hostId"])
+        self.assertEqual(host_id(PROJECT, "compute-9"), ev["hostId"])
         self.assertIsNone(ev["traceback"])
         self.assertIsNone(ev["details"])
-        self.assertEqual(404, http.get("%s/%s" % (base, WEB_01),
+        self.assertEqual(404, http.get(f"{base}/{WEB_01}",
                                        headers=h).status_code)
 
     def test_yaml(self):
@@ -110,9 +127,8 @@ class BulkTest(SimTestCase):
 
     def test_bulk_server_paging(self):
         r = self.get("/servers?name=bulk-01")
-        self.assertEqual([simdata.BULK_01], [s["id"] for s in r.json()["servers"]])
-        url = "%s/v2.1/%s/servers/%s/os-instance-actions" % (
-            self.sim.url, PROJECT, simdata.BULK_01)
+        self.assertEqual([seed.BULK_01], [s["id"] for s in r.json()["servers"]])
+        url = f"{self.sim.url}/v2.1/{PROJECT}/servers/{seed.BULK_01}/os-instance-actions"
         seen, pages = [], 0
         while url:
             r = self.http.get(url, headers={"X-Auth-Token": self.token(),
@@ -126,7 +142,7 @@ class BulkTest(SimTestCase):
         self.assertEqual(2500, len(set(seen)))
         self.assertEqual("req-b0002500-0000-4000-8000-000000002500", seen[0])
         self.assertEqual("req-b0000001-0000-4000-8000-000000000001", seen[-1])
-        r = self.get(self.actions_path(simdata.BULK_01, seen[-1]), mv="2.84")
+        r = self.get(self.actions_path(seed.BULK_01, seen[-1]), mv="2.84")
         self.assertEqual("create", r.json()["instanceAction"]["action"])
         # seeded servers are still there
         self.assertEqual(200, self.get(self.actions_path(WEB_01, rid(1)))
