@@ -334,8 +334,9 @@ class ListServerActions(_ActionsCommand, command.Lister):
                 rows = ((None, action) for action in actions if action_filter.matches(action))
         chosen = formatting.list_columns(client.microversion, parsed_args.long, several)
         keys = [key for key, _title in chosen]
-        table = parsed_args.formatter == "table"
-        titles = [_(title) if table else title for _key, title in chosen]
+        # The titles stay English in every format and locale: -c and
+        # --sort-column take them as the names of the columns.
+        titles = [title for _key, title in chosen]
         lines = (
             formatting.list_row(action, keys, parsed_args.formatter, server)
             for server, action in rows

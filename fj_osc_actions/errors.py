@@ -210,7 +210,7 @@ def from_response(response: Any, target: Target) -> ActionsError:
     """The error for an HTTP error status of the compute API."""
     status = response.status_code
     # Ends without a full stop: the messages add their own.
-    detail = (api_message(response) or response.reason or "no message").rstrip(".")
+    detail = (api_message(response) or response.reason or _("no message")).rstrip(".")
     if status == 404:
         is_action = target.request_id and _ACTION_NOT_FOUND_WORDING.match(detail)
         error_class, template = _ACTION_NOT_FOUND if is_action else _SERVER_NOT_FOUND
@@ -325,8 +325,12 @@ _LOGIN_FAILED = N_("Login failed at the identity service ({region}): {reason}.")
 
 def _from_transport(error: BaseException, peer_name: str, region: str | None) -> ActionsError | None:
     url = _TRANSPORT_URL.search(one_line(error, limit=4000))
-    at = f" at {url.group(1)}" if url else ""
-    peer = f"the {_(peer_name)}{at} ({region_text(region)})"
+    if url:
+        peer = _("the {service} at {url} ({region})").format(
+            service=_(peer_name), url=url.group(1), region=region_text(region)
+        )
+    else:
+        peer = _("the {service} ({region})").format(service=_(peer_name), region=region_text(region))
     reason = transport_reason(error)
     for class_name, template in _TRANSPORT_MESSAGES:
         if isinstance(error, getattr(ksa_exceptions, class_name)):

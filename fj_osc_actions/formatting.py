@@ -17,7 +17,7 @@ from cliff import columns
 
 from fj_osc_actions import microversion as mv
 from fj_osc_actions import models
-from fj_osc_actions.i18n import N_, _
+from fj_osc_actions.i18n import _
 
 INDENT = " " * 10
 TAG_WIDTH = 10
@@ -269,19 +269,19 @@ def action_rows(
 
 
 LIST_COLUMNS: Sequence[tuple[str, str]] = (
-    ("request_id", N_("Request ID")),
-    ("action", N_("Action")),
-    ("start_time", N_("Start Time")),
-    ("updated_at", N_("Updated At")),
-    ("message", N_("Message")),
+    ("request_id", "Request ID"),
+    ("action", "Action"),
+    ("start_time", "Start Time"),
+    ("updated_at", "Updated At"),
+    ("message", "Message"),
 )
 LONG_COLUMNS: Sequence[tuple[str, str]] = (
-    ("user_id", N_("User ID")),
-    ("project_id", N_("Project ID")),
+    ("user_id", "User ID"),
+    ("project_id", "Project ID"),
 )
 SERVER_COLUMNS: Sequence[tuple[str, str]] = (
-    ("server_id", N_("Server ID")),
-    ("server_name", N_("Server Name")),
+    ("server_id", "Server ID"),
+    ("server_name", "Server Name"),
 )
 
 

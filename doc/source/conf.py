@@ -9,6 +9,10 @@
 import os
 import sys
 
+# The command reference is generated from the plugin's help, which follows
+# the locale: English here, whoever builds the docs.
+os.environ["LANGUAGE"] = "C"
+
 # Let autodoc import the package from this checkout even when it is not
 # installed; the command reference (autoprogram-cliff) reads the
 # entry points, so for that the package must be installed (pip install -e .).

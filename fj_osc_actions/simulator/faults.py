@@ -1,8 +1,9 @@
 """Fault injection: the fault names, the queue of pending faults, their answers.
 
 A fault is written ``NAME`` or, for the faults that take a number of
-seconds, ``NAME:<seconds>`` (``slow:2``).  On the command line a fault may
-be followed by ``:TIMES`` (``503:1``, ``slow:2:3``).
+seconds, ``NAME:<seconds>`` (``slow:2``, ``429:5``; ``429`` alone means
+``429:1``).  On the command line a fault may be followed by ``:TIMES``
+(``503:1``, ``slow:2:3``, ``429:5:2``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import re
 import threading
 from typing import Any, Callable
+from urllib.parse import unquote
 
 from werkzeug.wrappers import Response
 
@@ -21,11 +23,42 @@ from fj_osc_actions.simulator.protocol import (NOVA_UNEXPECTED_ERROR, UNAUTHORIZ
 
 #: Faults without a parameter.
 FAULT_NAMES = ("500", "503", "502-html", "not-json", "no-instance-action", "401", "403",
-               "close")
-#: Faults written ``NAME:<seconds>``.
-TIMED_FAULT_NAMES = ("slow",)
+               "close", "vanish")
+
+
+@dataclasses.dataclass(frozen=True)
+class TimedFault:
+    """A fault written ``NAME:<seconds>``."""
+
+    name: str
+    #: The seconds when only the name is written; None: they must be written.
+    default: int | None
+    #: Whole seconds only (a Retry-After header), or any number (a delay).
+    whole: bool
+
+    def syntax(self) -> str:
+        seconds = "<whole seconds>" if self.whole else "<seconds>"
+        return f"{self.name}[:{seconds}]" if self.default is not None else f"{self.name}:{seconds}"
+
+    def seconds(self, text: str, fault: str) -> float:
+        try:
+            seconds = int(text) if self.whole else float(text)
+        except ValueError:
+            raise ValueError(f"bad fault {fault!r}: {self.syntax()}") from None
+        if seconds < 0:
+            raise ValueError(f"bad fault {fault!r}: negative delay")
+        return seconds
+
+
+TIMED_FAULTS = {timed.name: timed for timed in (
+    TimedFault("slow", None, whole=False),
+    TimedFault("429", 1, whole=True),
+    TimedFault("503-retry-after", 1, whole=True),
+)}
+TIMED_FAULT_NAMES = tuple(TIMED_FAULTS)
 
 _ACTION_SHOW_PATH = re.compile(r"/os-instance-actions/[^/]+$")
+_SERVER_IN_PATH = re.compile(r"^/v2\.1/[^/]+/servers/([^/]+)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,16 +72,13 @@ class Fault:
         if text in FAULT_NAMES:
             return cls(text)
         name, separator, seconds_text = str(text).partition(":")
-        if separator and name in TIMED_FAULT_NAMES:
-            try:
-                seconds = float(seconds_text)
-            except ValueError:
-                raise ValueError(f"bad fault {text!r}: {name}:<seconds>") from None
-            if seconds < 0:
-                raise ValueError(f"bad fault {text!r}: negative delay")
-            return cls(name, seconds)
-        timed = ", ".join(f"{name}:<seconds>" for name in TIMED_FAULT_NAMES)
-        raise ValueError(f"unknown fault {text!r} (known: {', '.join(FAULT_NAMES)}, {timed})")
+        timed = TIMED_FAULTS.get(name)
+        if timed is not None and separator:
+            return cls(name, timed.seconds(seconds_text, text))
+        if timed is not None and timed.default is not None:
+            return cls(name, timed.default)
+        known = ", ".join([*FAULT_NAMES, *(timed.syntax() for timed in TIMED_FAULTS.values())])
+        raise ValueError(f"unknown fault {text!r} (known: {known})")
 
 
 def validate_fault(text: Any) -> str:
@@ -117,6 +147,10 @@ class FaultQueue:
             self._queued.clear()
 
 
+def _retry_after(fault: Fault) -> dict[str, str]:
+    return {} if fault.seconds is None else {"Retry-After": str(int(fault.seconds))}
+
+
 class _ConnectionCut(ConnectionAbortedError):
     """Raised mid-body by the ``close`` fault; Werkzeug drops the connection."""
 
@@ -136,6 +170,9 @@ class FaultResponder:
             "401": self._unauthorized,
             "403": self._forbidden,
             "close": self._cut_connection,
+            "vanish": self._vanished,
+            "429": self._rate_limited,
+            "503-retry-after": self._unavailable,
         }
 
     def respond(self, fault: Fault, context: RequestContext) -> Response | None:
@@ -151,7 +188,18 @@ class FaultResponder:
 
     def _unavailable(self, fault: Fault, context: RequestContext) -> Response:
         return nova_error(503, "The server is currently unavailable. Please try again at "
-                               "a later time.").response()
+                               "a later time.", _retry_after(fault)).response()
+
+    def _rate_limited(self, fault: Fault, context: RequestContext) -> Response:
+        return nova_error(429, "This request was rate-limited.", _retry_after(fault)).response()
+
+    def _vanished(self, fault: Fault, context: RequestContext) -> Response:
+        """The server was deleted a moment ago: Nova's 404 for it."""
+        server = _SERVER_IN_PATH.match(context.raw_path)
+        if server is None or server.group(1) == "detail":
+            return nova_error(404, "The resource could not be found.").response()
+        return nova_error(404, f"Instance {unquote(server.group(1))} could not be found."
+                          ).response()
 
     def _bad_gateway_html(self, fault: Fault, context: RequestContext) -> Response:
         return Response(

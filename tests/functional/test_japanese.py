@@ -1,6 +1,6 @@
 """The Japanese CLI through the real ``openstack``: LANG=ja_JP.UTF-8 against LANG=C.
 
-People read Japanese (errors, notices, help, table titles); what scripts read
+People read Japanese (errors, notices, help); what scripts read
 (json, yaml, csv, value and shell output, exit statuses) is the same in both.
 """
 
@@ -88,15 +88,14 @@ class JapaneseTest(base.FunctionalTestCase):
         self.assertIn("not returned: below microversion 2.51", english.stderr)
         self.assertEqual(english.stdout, japanese.stdout)
 
-    def test_table_titles_of_list(self):
-        argv = ("server", "action", "list", WEB_01, "--long")
+    def test_column_names_are_the_same_for_scripts_in_a_table(self):
+        # -c and --sort-column take the titles as names, in every locale.
+        argv = ("server", "action", "list", WEB_01, "--long", "-c", "Request ID",
+                "--sort-column", "Request ID")
         japanese, english = self.both(*argv)
         self.assert_success(japanese)
-        header = japanese.stdout.splitlines()[1]
-        for title in ("リクエストID", "アクション", "開始日時", "更新日時", "メッセージ",
-                      "ユーザーID", "プロジェクトID"):
-            self.assertIn(title, header)
-        self.assertIn("| Request ID ", english.stdout.splitlines()[1])
+        self.assertEqual(english.stdout, japanese.stdout)
+        self.assertIn("| Request ID ", japanese.stdout.splitlines()[1])
         for request_id in seed.WEB_01_REQUESTS:
             self.assertIn(request_id, japanese.stdout)
 

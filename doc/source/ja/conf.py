@@ -12,6 +12,9 @@ import sys
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
 from conf import *  # noqa: E402,F401,F403
 
+# The generated command reference in Japanese (the English conf set "C").
+os.environ["LANGUAGE"] = "ja"
+
 language = "ja"
 exclude_patterns = []
 html_title = "fj-osc-actions ドキュメント"
