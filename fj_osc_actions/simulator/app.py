@@ -127,9 +127,14 @@ class SimulatorApp:
     """The WSGI callable: identity, compute and the control API on one port."""
 
     def __init__(self, store: Store, clock: Clock, token_ttl: float = 10800,
-                 page_size: int = 1000, max_microversion: str = "2.104") -> None:
+                 page_size: int = 1000, max_microversion: str = "2.104",
+                 latency_ms: float = 0) -> None:
+        if latency_ms < 0:
+            raise ValueError("latency_ms must be >= 0")
         self.store = store
         self.clock = clock
+        #: A delay before every answer (not of the control API), like a round trip.
+        self.latency = latency_ms / 1000
         self.tokens = TokenStore(clock)
         self.identity = IdentityService(store, self.tokens, token_ttl, clock)
         self.compute = ComputeService(store, self.tokens, int(page_size),
@@ -170,6 +175,8 @@ class SimulatorApp:
             self.log.arrived(arrival)
             status = 500
             try:
+                if self.latency:
+                    self.clock.sleep(self.latency)
                 response = self._respond(context)
                 status = response.status_code
             finally:

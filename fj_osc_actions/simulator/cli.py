@@ -8,12 +8,14 @@ Options::
     --page-size N         max actions per list page (Nova [api]max_limit, 1000)
     --bulk-actions N      add server bulk-01 with N actions
     --max-microversion X.Y  highest compute microversion (default 2.104)
+    --latency MS          delay every answer by MS milliseconds (default 0)
     --fault NAME[:TIMES]  queue a fault for compute requests; repeatable.
                           TIMES = how many requests it hits, in order;
                           omitted or 0 = every compute request (always).
                           e.g. --fault 503:1 (one 503, then success),
                           --fault slow:2 (every request 2 s late),
-                          --fault slow:2:3 (the next 3 requests).
+                          --fault slow:2:3 (the next 3 requests),
+                          --fault 429:5:1 (one 429 with Retry-After: 5).
     --dump-data           print the data as YAML (a data-file template), exit
 
 It prints the URL, ``export OS_*=...`` lines, a clouds.yaml snippet, then a
@@ -30,10 +32,34 @@ import threading
 from typing import Any, Sequence
 
 from fj_osc_actions.simulator import seed
-from fj_osc_actions.simulator.faults import FAULT_NAMES, TIMED_FAULT_NAMES, parse_fault_option
+from fj_osc_actions.simulator.faults import FAULT_NAMES, TIMED_FAULTS, parse_fault_option
+from fj_osc_actions.simulator.server import MAX_PORT, Simulator
 
 PROG = "fj-osc-actions-simulator"
 CLOUD_NAME = "fjcloud-sim"
+
+
+def _port_option(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: give 0 to {MAX_PORT} "
+                                         f"(0: a free port)")
+    return port
+
+
+def _not_negative(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number >= 0")
+        return value
+    return parse
 
 
 def _fault_option(text: str) -> tuple[str, int]:
@@ -48,8 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Offline simulator of a Fujitsu FJcloud-O region "
                     "(Keystone v3 + Nova server actions), on 127.0.0.1 only.")
-    parser.add_argument("--port", type=int, default=0,
-                        help="TCP port (default 0 = a free port)")
+    parser.add_argument("--port", type=_port_option, default=0, metavar="N",
+                        help=f"TCP port, 0 to {MAX_PORT} (default 0 = a free port)")
     parser.add_argument("--data", metavar="FILE",
                         help="JSON or YAML data file (default: seeded demo data)")
     parser.add_argument("--token-ttl", type=float, default=10800, metavar="SECONDS",
@@ -60,11 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="add server bulk-01 with N actions")
     parser.add_argument("--max-microversion", default="2.104", metavar="X.Y",
                         help="highest compute microversion (default 2.104)")
-    timed = ", ".join(f"{name}:<seconds>" for name in TIMED_FAULT_NAMES)
+    parser.add_argument("--latency", type=_not_negative(float), default=0, metavar="MS",
+                        help="delay every answer by MS milliseconds, like the round trip "
+                             "to a real region (default 0)")
+    faults = ", ".join([*FAULT_NAMES, *(timed.syntax() for timed in TIMED_FAULTS.values())])
     parser.add_argument("--fault", action="append", default=[], type=_fault_option,
                         metavar="NAME[:TIMES]",
-                        help=f"queue a fault for compute requests ({', '.join(FAULT_NAMES)}, "
-                             f"{timed}); TIMES omitted or 0 = always")
+                        help=f"queue a fault for compute requests ({faults}); TIMES omitted "
+                             f"or 0 = always")
     parser.add_argument("--dump-data", action="store_true",
                         help="print the data (seed, or --data, plus --bulk-actions) "
                              "as YAML, a starting point for a data file, and exit")
@@ -124,11 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return dump_data(args)
         except (OSError, ValueError) as error:
             return _error(error)
-    from fj_osc_actions.simulator.server import Simulator
     try:
         sim = Simulator(data=args.data, token_ttl=args.token_ttl, page_size=args.page_size,
                         max_microversion=args.max_microversion,
-                        bulk_actions=args.bulk_actions, port=args.port)
+                        bulk_actions=args.bulk_actions, port=args.port,
+                        latency_ms=args.latency)
     except (OSError, ValueError) as error:
         return _error(error)
     for fault, times in args.fault:

@@ -14,6 +14,7 @@ from fj_osc_actions.simulator.clock import Clock, SystemClock
 from fj_osc_actions.simulator.store import DataSource, build_store
 
 HOST = "127.0.0.1"
+MAX_PORT = 65535
 
 #: clouds.yaml's place for each OS_* variable of :meth:`Simulator.os_env`.
 _CLOUDS_YAML_KEYS = {
@@ -51,17 +52,23 @@ class Simulator:
     :param max_microversion: highest compute microversion served.
     :param bulk_actions: >0 adds server ``bulk-01`` with that many actions.
     :param port: TCP port, 0 = a free one.
+    :param latency_ms: a delay before every answer (identity and compute),
+        like the round trip to a real region.
     :param clock: where time comes from (default the system clock); a
         :class:`~fj_osc_actions.simulator.clock.ManualClock` moves only when told.
     """
 
     def __init__(self, data: DataSource = None, *, token_ttl: float = 10800,
                  page_size: int = 1000, max_microversion: str = "2.104",
-                 bulk_actions: int = 0, port: int = 0, clock: Clock | None = None) -> None:
+                 bulk_actions: int = 0, port: int = 0, latency_ms: float = 0,
+                 clock: Clock | None = None) -> None:
+        if not 0 <= int(port) <= MAX_PORT:
+            raise ValueError(f"port must be 0 to {MAX_PORT} (0: a free port)")
         self.clock = clock if clock is not None else SystemClock()
         self.store = build_store(data, bulk_actions=bulk_actions)
         self.app = SimulatorApp(self.store, self.clock, token_ttl=token_ttl,
-                                page_size=page_size, max_microversion=max_microversion)
+                                page_size=page_size, max_microversion=max_microversion,
+                                latency_ms=latency_ms)
         self._port = int(port)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None

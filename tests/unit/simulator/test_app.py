@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from fj_osc_actions.simulator.seed import PROJECT_ID, WEB_01
-from tests.unit.simulator import TIMEOUT, SimTestCase
+from tests.unit.simulator import TIMEOUT, SimTestCase, password_auth
 
 ACTIONS_PATH = f"/v2.1/{PROJECT_ID}/servers/{WEB_01}/os-instance-actions"
 
@@ -146,3 +146,26 @@ class InFlightTest(SimTestCase):
     def test_idle_at_once_when_nothing_is_in_flight(self):
         self.assertTrue(self.sim.wait_idle(0))
         self.assertEqual(0, self.sim.peak_in_flight)
+
+
+class LatencyTest(SimTestCase):
+    """Every answer (identity and compute, not the control API) waits latency_ms."""
+
+    sim_kwargs = {"latency_ms": 50}
+    manual_clock = True
+
+    def test_every_answer_waits(self):
+        with ThreadPoolExecutor(2) as pool:
+            login = pool.submit(self.issue, password_auth("demo"))
+            self.assertTrue(self.clock.wait_for_sleepers(1, TIMEOUT))
+            self.assertFalse(login.done())
+            self.assertEqual(200, self.http.get(self.sim.url + "/_sim/log",
+                                                timeout=TIMEOUT).status_code)
+            self.clock.advance(0.049)
+            self.assertEqual(1, self.clock.sleepers)
+            self.clock.advance(0.001)
+            token = login.result(TIMEOUT).headers["X-Subject-Token"]
+            listing = pool.submit(self.get, self.actions_path(), token=token)
+            self.assertTrue(self.clock.wait_for_sleepers(1, TIMEOUT))
+            self.clock.advance(0.05)
+            self.assertEqual(200, listing.result(TIMEOUT).status_code)

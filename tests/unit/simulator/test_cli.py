@@ -129,14 +129,48 @@ class CliParseTest(unittest.TestCase):
                 return None, stderr.getvalue()
 
     def test_fault_syntax(self):
-        args, _ = self.parse_quietly("--fault", "503", "--fault", "500:2", "--fault", "slow:2:3")
-        self.assertEqual([("503", 0), ("500", 2), ("slow:2", 3)], args.fault)
+        args, _ = self.parse_quietly("--fault", "503", "--fault", "500:2", "--fault", "slow:2:3",
+                                     "--fault", "429:5:1", "--latency", "50")
+        self.assertEqual([("503", 0), ("500", 2), ("slow:2", 3), ("429:5", 1)], args.fault)
+        self.assertEqual(50.0, args.latency)
 
     def test_bad_fault_is_one_usage_error(self):
         args, stderr = self.parse_quietly("--fault", "teapot")
         self.assertIsNone(args)
         self.assertIn("argument --fault: unknown fault 'teapot'", stderr.splitlines()[-1])
         self.assertNotIn("Traceback", stderr)
+
+
+class CliRefusesTest(unittest.TestCase):
+
+    def run_cli(self, *argv):
+        return subprocess.run([sys.executable, "-m", "fj_osc_actions.simulator.cli", *argv],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    def test_ports_out_of_range(self):
+        for port in ("-1", "80000", "65536", "http"):
+            with self.subTest(port=port):
+                result = self.run_cli("--port", port)
+                self.assertEqual(2, result.returncode)
+                self.assertEqual("", result.stdout)
+                self.assertNotIn("Traceback", result.stderr)
+                self.assertEqual(f"fj-osc-actions-simulator: error: argument --port: '{port}' "
+                                 f"is not a port: give 0 to 65535 (0: a free port)",
+                                 result.stderr.splitlines()[-1])
+                self.assertEqual(1, sum("error" in line for line in result.stderr.splitlines()))
+
+    def test_negative_latency(self):
+        result = self.run_cli("--latency", "-5")
+        self.assertEqual(2, result.returncode)
+        self.assertEqual("fj-osc-actions-simulator: error: argument --latency: '-5' is not a "
+                         "number >= 0", result.stderr.splitlines()[-1])
+
+    def test_python_api_refuses_too(self):
+        for port in (-1, 65536):
+            with self.subTest(port=port), self.assertRaisesRegex(ValueError, "port must be"):
+                Simulator(port=port)
+        with self.assertRaisesRegex(ValueError, "latency_ms"):
+            Simulator(latency_ms=-1)
 
 
 class BannerTest(unittest.TestCase):

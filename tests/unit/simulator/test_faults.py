@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from fj_osc_actions.simulator.faults import parse_fault_option
+from fj_osc_actions.simulator import seed
 from fj_osc_actions.simulator.seed import WEB_01
 from tests.unit.simulator import TIMEOUT, SimTestCase, password_auth, rid
 
@@ -70,6 +71,52 @@ class FaultTest(SimTestCase):
         self.sim.inject("403")
         r = self.get(self.actions_path(WEB_01, rid(1)))
         self.assertIn("os-instance-actions:show", r.json()["forbidden"]["message"])
+
+    def test_429_with_retry_after(self):
+        self.sim.inject("429")
+        self.sim.inject("429:7")
+        for seconds in ("1", "7"):
+            r = self.list_()
+            self.assertEqual((429, "Too Many Requests", seconds),
+                             (r.status_code, r.reason, r.headers["Retry-After"]))
+            self.assertEqual({"overLimit": {"code": 429, "message":
+                                            "This request was rate-limited."}}, r.json())
+        self.assertEqual(200, self.list_().status_code)
+
+    def test_503_with_and_without_retry_after(self):
+        self.sim.inject("503-retry-after:2")
+        self.sim.inject("503")
+        r = self.list_()
+        self.assertEqual((503, "2"), (r.status_code, r.headers["Retry-After"]))
+        self.assertEqual(503, r.json()["serviceUnavailable"]["code"])
+        r = self.list_()
+        self.assertEqual(503, r.status_code)
+        self.assertNotIn("Retry-After", r.headers)
+
+    def test_one_server_vanishes(self):
+        other = seed.APP_A
+        self.sim.inject("vanish", path_contains=other, times=0)
+        names = [s["name"] for s in self.get("/servers").json()["servers"]]
+        self.assertIn("app", names)  # still listed: it vanished after the listing
+        for path in (self.actions_path(other), self.actions_path(other, rid(51)),
+                     f"/servers/{other}"):
+            with self.subTest(path=path):
+                r = self.get(path, mv="2.58")
+                self.assertEqual({"itemNotFound": {"code": 404, "message":
+                                                   f"Instance {other} could not be found."}},
+                                 r.json())
+        self.assertEqual(200, self.list_().status_code)
+
+    def test_403_on_one_servers_actions(self):
+        self.sim.inject("403", path_contains=f"/servers/{seed.APP_B}/os-instance-actions",
+                        times=0)
+        r = self.get(self.actions_path(seed.APP_B), mv="2.58")
+        self.assertEqual("Policy doesn't allow os_compute_api:os-instance-actions:list to be "
+                         "performed.", r.json()["forbidden"]["message"])
+        r = self.get(self.actions_path(seed.APP_B, rid(61)), mv="2.58")
+        self.assertIn("os-instance-actions:show", r.json()["forbidden"]["message"])
+        self.assertEqual(200, self.get(f"/servers/{seed.APP_B}").status_code)
+        self.assertEqual(200, self.list_().status_code)
 
     def test_close_truncates_body(self):
         self.sim.inject("close")
@@ -152,17 +199,23 @@ class SlowFaultTest(SimTestCase):
 class FaultSyntaxTest(unittest.TestCase):
 
     def test_times_follow_the_fault(self):
-        self.assertEqual([("503", 0), ("500", 2), ("slow:1.5", 0), ("slow:2", 3), ("close", 1)],
+        # A fault that takes seconds reads its first number as the seconds.
+        self.assertEqual([("503", 0), ("500", 2), ("slow:1.5", 0), ("slow:2", 3), ("close", 1),
+                          ("429", 0), ("429:5", 0), ("429:5", 2), ("503-retry-after:3", 1),
+                          ("vanish", 1)],
                          [parse_fault_option(text) for text in
-                          ("503", "500:2", "slow:1.5", "slow:2:3", "close:1")])
+                          ("503", "500:2", "slow:1.5", "slow:2:3", "close:1", "429", "429:5",
+                           "429:5:2", "503-retry-after:3:1", "vanish:1")])
 
     def test_bad_faults(self):
         for text, message in (("teapot", "unknown fault 'teapot' (known: 500, 503, 502-html, "
                                          "not-json, no-instance-action, 401, 403, close, "
-                                         "slow:<seconds>)"),
+                                         "vanish, slow:<seconds>, 429[:<whole seconds>], "
+                                         "503-retry-after[:<whole seconds>])"),
                               ("slow", "unknown fault 'slow'"),
                               ("slow:x", "bad fault 'slow:x': slow:<seconds>"),
                               ("slow:-1", "bad fault 'slow:-1': negative delay"),
+                              ("429:1.5", "bad fault '429:1.5': 429[:<whole seconds>]"),
                               ("503:x", "unknown fault '503:x'")):
             with self.subTest(text=text), self.assertRaises(ValueError) as caught:
                 parse_fault_option(text)
