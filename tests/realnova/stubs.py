@@ -1,0 +1,227 @@
+"""What the real Nova needs around it on loopback, kept minimal.
+
+- :func:`token_context_filter`: a paste filter that stands where
+  keystonemiddleware's ``authtoken`` stands in Nova's pipeline. It reads the
+  ``X-Auth-Token`` that :class:`IdentityStub` issued (``<user>:<project-id>``),
+  and sets the headers ``authtoken`` would set (user, project, roles), so
+  that Nova's own ``keystonecontext`` filter builds the request context and
+  Nova's own default policies decide. An unknown token gets the 401
+  ``authtoken`` answers.
+- :class:`IdentityStub`: Keystone v3 for the ``openstack`` login (version
+  document and ``POST /v3/auth/tokens`` with a password): the catalog's
+  compute endpoint of region jp-east-3 is the real Nova.
+- :class:`NetworkStub`: the one Neutron call Nova's server views make
+  (``GET /v2.0/ports?device_id=...`` for the security groups): no ports.
+
+Users and projects have the simulator's names and IDs, so one test
+definition can address both.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import threading
+from typing import Any, Callable, Iterable
+from urllib import parse
+
+DOMAIN_ID = "d0000000000000000000000000000001"
+DOMAIN_NAME = "C0000000001"
+PROJECT_ID = "6f70656e737461636b20342065766572"
+PROJECT_NAME = "demo-project"
+OTHER_PROJECT_ID = "0f7e0e1f2a3b4c5d6e7f8091a2b3c4d5"
+OTHER_PROJECT_NAME = "other-project"
+REGION = "jp-east-3"
+PROJECTS = {PROJECT_ID: PROJECT_NAME, OTHER_PROJECT_ID: OTHER_PROJECT_NAME}
+
+#: user name (= user ID) -> (password, project ID, roles).
+USERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "admin": ("admin-secret", PROJECT_ID, ("admin", "member", "reader")),
+    "demo": ("demo-secret", PROJECT_ID, ("member", "reader")),
+    "other": ("other-secret", OTHER_PROJECT_ID, ("member", "reader")),
+    # a role that Nova's default policies do not know: 403 on compute
+    "guest": ("guest-secret", PROJECT_ID, ("guest",)),
+}
+
+StartResponse = Callable[..., Any]
+Environ = dict[str, Any]
+
+
+def token_for(user: str) -> str:
+    """The token the identity stub issues to ``user`` (usable directly)."""
+    return f"{user}:{USERS[user][1]}"
+
+
+def _json(start_response: StartResponse, status: str, body: Any,
+          headers: Iterable[tuple[str, str]] = ()) -> list[bytes]:
+    data = json.dumps(body).encode("utf-8")
+    start_response(status, [("Content-Type", "application/json"),
+                            ("Content-Length", str(len(data))), *headers])
+    return [data]
+
+
+def _user_of_token(token: str | None) -> tuple[str, str, tuple[str, ...]] | None:
+    user, _sep, project = (token or "").partition(":")
+    account = USERS.get(user)
+    if account is None or account[1] != project:
+        return None
+    return user, project, account[2]
+
+
+# -- Nova's auth filter ---------------------------------------------------------
+
+#: What keystonemiddleware's authtoken removes from every request first.
+_IDENTITY_HEADERS = ("HTTP_X_IDENTITY_STATUS", "HTTP_X_USER_ID", "HTTP_X_USER", "HTTP_X_USER_NAME",
+                     "HTTP_X_PROJECT_ID", "HTTP_X_TENANT_ID", "HTTP_X_TENANT", "HTTP_X_PROJECT_NAME",
+                     "HTTP_X_ROLES", "HTTP_X_ROLE", "HTTP_X_USER_DOMAIN_ID", "HTTP_X_USER_DOMAIN_NAME",
+                     "HTTP_X_PROJECT_DOMAIN_ID", "HTTP_X_PROJECT_DOMAIN_NAME", "HTTP_X_DOMAIN_ID",
+                     "HTTP_X_DOMAIN_NAME", "HTTP_X_SERVICE_CATALOG", "HTTP_X_IS_ADMIN_PROJECT",
+                     "HTTP_X_SYSTEM_SCOPE", "HTTP_X_SERVICE_ROLES")
+
+
+class TokenContext:
+    """The stand-in for keystonemiddleware's ``authtoken`` (see the module doc)."""
+
+    def __init__(self, application: Callable[..., Any]) -> None:
+        self.application = application
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Any:
+        for key in _IDENTITY_HEADERS:
+            environ.pop(key, None)
+        found = _user_of_token(environ.get("HTTP_X_AUTH_TOKEN"))
+        if found is None:
+            return _json(start_response, "401 Unauthorized", {"error": {
+                "code": 401, "title": "Unauthorized",
+                "message": "The request you have made requires authentication."}},
+                [("WWW-Authenticate", "Keystone uri='stub'")])
+        user, project, roles = found
+        environ.update({
+            "HTTP_X_IDENTITY_STATUS": "Confirmed",
+            "HTTP_X_USER_ID": user, "HTTP_X_USER_NAME": user,
+            "HTTP_X_USER_DOMAIN_ID": DOMAIN_ID, "HTTP_X_USER_DOMAIN_NAME": DOMAIN_NAME,
+            "HTTP_X_PROJECT_ID": project, "HTTP_X_PROJECT_NAME": PROJECTS[project],
+            "HTTP_X_PROJECT_DOMAIN_ID": DOMAIN_ID, "HTTP_X_PROJECT_DOMAIN_NAME": DOMAIN_NAME,
+            "HTTP_X_ROLES": ",".join(roles),
+        })
+        return self.application(environ, start_response)
+
+
+def token_context_filter(global_conf: Any, **local_conf: Any) -> Callable[..., Any]:
+    """``paste.filter_factory`` of :class:`TokenContext`."""
+    return TokenContext
+
+
+# -- Keystone v3 ------------------------------------------------------------------
+
+def _stable_id(*parts: str) -> str:
+    return hashlib.md5("/".join(parts).encode("utf-8")).hexdigest()
+
+
+class IdentityStub:
+    """Keystone v3, mounted at ``<base>/identity``; the compute endpoint is ``nova_url``."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.identity_url = self.base_url + "/identity/v3"
+        self.logins = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Any:
+        path = environ.get("PATH_INFO", "").rstrip("/")
+        method = environ["REQUEST_METHOD"]
+        version = {"id": "v3.14", "status": "stable", "updated": "2020-04-07T00:00:00Z",
+                   "links": [{"rel": "self", "href": self.identity_url + "/"}],
+                   "media-types": [{"base": "application/json",
+                                    "type": "application/vnd.openstack.identity-v3+json"}]}
+        if method == "GET" and path == "":
+            return _json(start_response, "300 Multiple Choices",
+                         {"versions": {"values": [version]}})
+        if method == "GET" and path == "/v3":
+            return _json(start_response, "200 OK", {"version": version})
+        if method == "POST" and path == "/v3/auth/tokens":
+            return self._login(environ, start_response)
+        return _json(start_response, "404 Not Found",
+                     {"error": {"code": 404, "title": "Not Found",
+                                "message": f"The identity stub has no {method} {path}"}})
+
+    def _login(self, environ: Environ, start_response: StartResponse) -> Any:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        try:
+            auth = json.loads(environ["wsgi.input"].read(length))["auth"]
+            credentials = auth["identity"]["password"]["user"]
+            user, password = credentials["name"], credentials["password"]
+        except (ValueError, KeyError, TypeError):
+            return _json(start_response, "400 Bad Request",
+                         {"error": {"code": 400, "title": "Bad Request",
+                                    "message": "Only password logins by user name."}})
+        account = USERS.get(user)
+        if account is None or account[0] != password:
+            return _json(start_response, "401 Unauthorized", {"error": {
+                "code": 401, "title": "Unauthorized",
+                "message": "The request you have made requires authentication."}})
+        with self._lock:
+            self.logins += 1
+        _password, project, roles = account
+        now = datetime.datetime.now(datetime.timezone.utc)
+        stamp = "%Y-%m-%dT%H:%M:%S.000000Z"
+        domain = {"id": DOMAIN_ID, "name": DOMAIN_NAME}
+        token = {
+            "methods": ["password"],
+            "user": {"id": user, "name": user, "domain": domain, "password_expires_at": None},
+            "project": {"id": project, "name": PROJECTS[project], "domain": domain},
+            "roles": [{"id": _stable_id("role", role), "name": role} for role in roles],
+            "is_domain": False,
+            "issued_at": now.strftime(stamp),
+            "expires_at": (now + datetime.timedelta(hours=1)).strftime(stamp),
+            "audit_ids": [_stable_id("audit", user, now.isoformat())[:22]],
+            "catalog": [
+                {"type": "compute", "name": "nova", "id": _stable_id("compute"),
+                 "endpoints": [{"id": _stable_id("compute", REGION), "interface": "public",
+                                "region": REGION, "region_id": REGION,
+                                "url": f"{self.base_url}/v2.1/{project}"}]},
+                {"type": "identity", "name": "keystone", "id": _stable_id("identity"),
+                 "endpoints": [{"id": _stable_id("identity", REGION), "interface": "public",
+                                "region": REGION, "region_id": REGION,
+                                "url": self.identity_url}]},
+            ],
+        }
+        return _json(start_response, "201 Created", {"token": token},
+                     [("X-Subject-Token", token_for(user))])
+
+
+# -- Neutron ----------------------------------------------------------------------
+
+class NetworkStub:
+    """Neutron, mounted at ``<base>/network``: no ports, no security groups."""
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Any:
+        path = environ.get("PATH_INFO", "").rstrip("/")
+        if _user_of_token(environ.get("HTTP_X_AUTH_TOKEN")) is None:
+            return _json(start_response, "401 Unauthorized", {"error": "unauthorized"})
+        if path in ("/v2.0/ports", "/v2.0/ports.json"):
+            return _json(start_response, "200 OK", {"ports": []})
+        if path in ("/v2.0/security-groups", "/v2.0/security-groups.json"):
+            return _json(start_response, "200 OK", {"security_groups": []})
+        query = parse.parse_qs(environ.get("QUERY_STRING", ""))
+        return _json(start_response, "404 Not Found",
+                     {"NeutronError": {"type": "HTTPNotFound", "detail": "",
+                                       "message": f"network stub: no {path} {query}"}})
+
+
+class Dispatcher:
+    """One port: ``/identity`` and ``/network`` to the stubs, the rest to Nova."""
+
+    def __init__(self, nova: Callable[..., Any], identity: IdentityStub,
+                 network: NetworkStub) -> None:
+        self.mounts = (("/identity", identity), ("/network", network))
+        self.nova = nova
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Any:
+        path = environ.get("PATH_INFO", "")
+        for prefix, app in self.mounts:
+            if path == prefix or path.startswith(prefix + "/"):
+                environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
+                environ["PATH_INFO"] = path[len(prefix):]
+                return app(environ, start_response)
+        return self.nova(environ, start_response)
