@@ -188,8 +188,9 @@ class RealNova:
 
         threading.Thread(target=read, daemon=True).start()
         if not ready.wait(START_TIMEOUT) or not line[0]:
+            tail = self.log_tail()
             self.stop()
-            raise RuntimeError("real Nova did not start:\n" + self.log_tail())
+            raise RuntimeError("real Nova did not start:\n" + tail)
         self.info = json.loads(line[0])
         self.url = self.info["url"]
         return self
@@ -221,6 +222,11 @@ class RealNova:
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+        self._log.close()
+        try:
+            os.unlink(self._log.name)
+        except OSError:
+            pass
 
 
 if __name__ == "__main__":
