@@ -189,6 +189,7 @@ class ActionsClient(api.ComputeAPI):
             cancelled=self.cancelled,
             problems=problems,
             on_progress=on_progress,
+            listed_ids=frozenset(server.id for server in known),
         )
 
     def wait_for_action(

@@ -44,11 +44,8 @@ class ServerProblem:
 
     server: models.Server
     error: errors.ActionsError
-
-    @property
-    def vanished(self) -> bool:
-        """Deleted between the listing and the read: a notice, not a failure."""
-        return isinstance(self.error, errors.ServerNotFound)
+    #: Listed, then not found when read (deleted meanwhile): a notice, not a failure.
+    vanished: bool = False
 
 
 Row = tuple[models.Server, models.InstanceAction]
@@ -78,8 +75,10 @@ class FleetRun:
         cancelled: threading.Event,
         problems: Sequence[ServerProblem] = (),
         on_progress: Progress | None = None,
+        listed_ids: frozenset[str] = frozenset(),
     ) -> None:
         self.servers = list(servers)
+        self._listed_ids = listed_ids
         self.problems: list[ServerProblem] = list(problems)
         self._read_actions = read_actions
         self._concurrency = concurrency
@@ -90,7 +89,8 @@ class FleetRun:
         rows: list[Row] = []
         for server, actions, error in self._read_all():
             if error is not None:
-                self.problems.append(ServerProblem(server, error))
+                vanished = isinstance(error, errors.ServerNotFound) and server.id in self._listed_ids
+                self.problems.append(ServerProblem(server, error, vanished))
             rows += [(server, action) for action in actions]
         return iter(newest_first(rows))
 

@@ -7,7 +7,6 @@ objects.
 
 from __future__ import annotations
 
-import unittest
 
 from tests.realnova import base
 from tests.realnova.seed import (APP_A, DB_01, DELETE_REQ, FAILED_REQ, MIGRATION_REQ,
@@ -223,12 +222,8 @@ class FleetTest(base.RealNovaTestCase):
         self.assertTrue(result.json)
         self.assertEqual({"reboot"}, {row["Action"] for row in result.json})
 
-    # Found here: a name that matches no server is reported as "Notice: server
-    # no-such-server (no-such-server) was deleted while it was read" and the
-    # exit status is 0 (ServerProblem.vanished is true for any
-    # ServerNotFound, including an unknown name). Remove the decorator when
-    # the plugin reports it as a failure.
-    @unittest.expectedFailure
+    # Found here, fixed: a name that matches no server was reported as a
+    # server "deleted while it was read", exit status 0.
     def test_a_server_that_cannot_be_read_is_reported(self):
         result = self.list("web-01", "no-such-server", "-f", "json")
         self.assertEqual(1, result.code, result)

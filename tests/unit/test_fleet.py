@@ -172,6 +172,16 @@ class FleetClientTest(FleetTestCase):
         self.assertTrue(run.problems[0].vanished)
         self.assertEqual([], run.failures)
 
+    def test_unknown_name_or_id_is_a_failure_not_a_vanished_server(self):
+        self.servers(count=1)
+        self.actions(0)
+        unknown_id = "0000aaaa-0000-4000-8000-00000000abcd"
+        self.fail(unknown_id, "show_unknown_server_404")
+        run = self.client().fleet_actions([NAMES[0], "no-such-server", unknown_id])
+        self.assertEqual(1, len({server.id for server, _action in run}))
+        self.assertEqual({"no-such-server", unknown_id}, {p.server.id for p in run.failures})
+        self.assertFalse(any(problem.vanished for problem in run.problems))
+
     def test_in_flight_requests_never_exceed_concurrency(self):
         self.servers(count=6)
         lock = threading.Lock()
