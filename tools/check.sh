@@ -1,15 +1,17 @@
 #!/bin/sh
 # Each check, written once: run-tests.sh runs them all, tox runs one per env.
-#   sh tools/check.sh pep8|unit|functional|docs
+#   sh tools/check.sh pep8|unit|functional|realnova|docs
 set -eu
 cd "$(dirname "$0")/.."
-case "${1:?usage: check.sh pep8|unit|functional|docs}" in
+case "${1:?usage: check.sh pep8|unit|functional|realnova|docs}" in
 pep8)
     flake8 fj_osc_actions tests tools ;;
 unit)
     stestr run ;;
 functional)
     stestr --test-path ./tests/functional run --concurrency 2 ;;
+realnova)
+    sh tools/realnova/run.sh ;;
 docs)
     sphinx-build -q -W --keep-going -b html -d doc/build/doctrees/en doc/source doc/build/html/en
     sphinx-build -q -W --keep-going -b html -d doc/build/doctrees/ja doc/source/ja doc/build/html/ja ;;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run every check CI runs: style, unit tests, functional tests (the real
-# `openstack` against the bundled simulator on 127.0.0.1), and the docs.
+# `openstack` against the bundled simulator on 127.0.0.1, then against the
+# real Nova compute API from PyPI, in .venv-realnova), and the docs.
 # Needs only Python 3 with venv and pip; everything else goes into .venv.
 set -eu
 cd "$(dirname "$0")/.."
@@ -27,6 +28,8 @@ echo "== unit tests"
 logged unit sh tools/check.sh unit
 echo "== functional tests"
 logged functional sh tools/check.sh functional
+echo "== functional tests against the real Nova 34 compute API (own venv)"
+logged realnova sh tools/check.sh realnova
 echo "== docs (English and Japanese, warnings are errors)"
 sh tools/check.sh docs
 echo "All checks passed."
