@@ -47,6 +47,7 @@ ROUTES = (
     ("/_sim/faults", "control_faults", ("GET", "POST", "DELETE")),
     ("/_sim/log", "control_log", ("GET", "DELETE")),
     ("/_sim/tokens/expire", "control_expire_tokens", ("POST",)),
+    ("/_sim/running/restart", "control_restart_running", ("POST",)),
     ("/v2.1", "compute_version_root", ("GET",)),
     ("/v2.1/", "compute_version_root", ("GET",)),
     ("/v2.1/<seg:project_id>", "compute_version", ("GET",)),
@@ -138,7 +139,7 @@ class SimulatorApp:
         self.tokens = TokenStore(clock)
         self.identity = IdentityService(store, self.tokens, token_ttl, clock)
         self.compute = ComputeService(store, self.tokens, int(page_size),
-                                      parse_version(max_microversion))
+                                      parse_version(max_microversion), clock)
         self.faults = FaultQueue()
         self.fault_responder = FaultResponder(clock)
         self.log = RequestLog()
@@ -151,6 +152,7 @@ class SimulatorApp:
             "control_faults": self._control_faults,
             "control_log": self._control_log,
             "control_expire_tokens": self._control_expire_tokens,
+            "control_restart_running": self._control_restart_running,
             "compute_version_root": self.compute.version_root,
             "compute_version": self.compute.version,
             "servers_index": self.compute.servers_index,
@@ -268,3 +270,9 @@ class SimulatorApp:
 
     def _control_expire_tokens(self, context: RequestContext) -> Response:
         return json_response({"expired": self.tokens.expire_all()})
+
+    def _control_restart_running(self, context: RequestContext) -> Response:
+        return json_response({"restarted": self.restart_running_actions()})
+
+    def restart_running_actions(self) -> int:
+        return self.store.restart_running_actions(self.clock.now())

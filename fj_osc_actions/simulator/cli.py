@@ -7,6 +7,8 @@ Options::
     --token-ttl SECONDS   token lifetime (default 10800 = 3 hours)
     --page-size N         max actions per list page (Nova [api]max_limit, 1000)
     --bulk-actions N      add server bulk-01 with N actions
+    --servers N           add a fleet of N servers fleet-001, ...
+    --running-seconds S   how long the reboots running at start last (3)
     --max-microversion X.Y  highest compute microversion (default 2.104)
     --latency MS          delay every answer by MS milliseconds (default 0)
     --fault NAME[:TIMES]  queue a fault for compute requests; repeatable.
@@ -29,6 +31,7 @@ import shlex
 import signal
 import sys
 import threading
+import time
 from typing import Any, Sequence
 
 from fj_osc_actions.simulator import seed
@@ -84,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="max actions per list page (default 1000)")
     parser.add_argument("--bulk-actions", type=int, default=0, metavar="N",
                         help="add server bulk-01 with N actions")
+    parser.add_argument("--servers", type=_not_negative(int), default=0, metavar="N",
+                        help="add a fleet of N servers fleet-001... (every 7th with a "
+                             "failed action in the last day)")
+    parser.add_argument("--running-seconds", type=_not_negative(float),
+                        default=seed.RUNNING_SECONDS, metavar="SECONDS",
+                        help="how long the reboots running at start on web-02 and web-03 "
+                             f"last (default {seed.RUNNING_SECONDS:g})")
     parser.add_argument("--max-microversion", default="2.104", metavar="X.Y",
                         help="highest compute microversion (default 2.104)")
     parser.add_argument("--latency", type=_not_negative(float), default=0, metavar="MS",
@@ -95,8 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"queue a fault for compute requests ({faults}); TIMES omitted "
                              f"or 0 = always")
     parser.add_argument("--dump-data", action="store_true",
-                        help="print the data (seed, or --data, plus --bulk-actions) "
-                             "as YAML, a starting point for a data file, and exit")
+                        help="print the data (seed, or --data, plus --bulk-actions and "
+                             "--servers) as YAML, a starting point for a data file, and exit")
     return parser
 
 
@@ -104,7 +114,7 @@ def dump_data(args: argparse.Namespace) -> int:
     import yaml
 
     from fj_osc_actions.simulator.store import read_data
-    data = read_data(args.data)
+    data = read_data(args.data, args.running_seconds, args.servers, time.time())
     if args.bulk_actions > 0:
         data.setdefault("servers", []).append(seed.bulk_server(args.bulk_actions))
     sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
@@ -156,7 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         sim = Simulator(data=args.data, token_ttl=args.token_ttl, page_size=args.page_size,
                         max_microversion=args.max_microversion,
-                        bulk_actions=args.bulk_actions, port=args.port,
+                        bulk_actions=args.bulk_actions, servers=args.servers,
+                        running_seconds=args.running_seconds, port=args.port,
                         latency_ms=args.latency)
     except (OSError, ValueError) as error:
         return _error(error)

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from fj_osc_actions.simulator.clock import Clock
 from fj_osc_actions.simulator.identity import Token, TokenStore
 from fj_osc_actions.simulator.protocol import (RequestContext, compute_unauthorized, json_response,
                                                nova_error)
@@ -85,6 +86,22 @@ def version_text(version: Version) -> str:
     return f"{version[0]}.{version[1]}"
 
 
+def requested_limit(args: MultiDict) -> int | None:
+    """The ``limit`` of a list request (None: not given); 400 unless digits."""
+    limit = args.get("limit")
+    if limit is not None and not _DIGITS.fullmatch(limit):
+        raise nova_error(400, f"Invalid input for query parameters limit. Value: {limit}. "
+                              f"'{limit}' does not match '^[0-9]*$'")
+    return int(limit) if limit is not None else None
+
+
+def next_link(context: RequestContext, collection: str, marker: str) -> list[dict[str, str]]:
+    """Nova's ``next`` link: the request's query, sorted, with the new marker."""
+    query = dict(sorted({**context.request.args.to_dict(), "marker": marker}.items()))
+    return [{"rel": "next",
+             "href": f"{context.request.host_url.rstrip('/')}{collection}?{urlencode(query)}"}]
+
+
 class ListQuery:
     """The query of an actions list from 2.58: Nova's schema and its 400s."""
 
@@ -103,11 +120,7 @@ class ListQuery:
             if len(values) > 1:
                 raise nova_error(400, f"Invalid input for query parameters {key}. Value: "
                                       f"{values}. {values} is not of type 'string'")
-        limit = args.get("limit")
-        if limit is not None and not _DIGITS.fullmatch(limit):
-            raise nova_error(400, f"Invalid input for query parameters limit. Value: {limit}. "
-                                  f"'{limit}' does not match '^[0-9]*$'")
-        self.limit = int(limit) if limit is not None else None
+        self.limit = requested_limit(args)
         self.marker = args.get("marker")
         self.changes_since = self._time(args, "changes-since")
         self.changes_before = self._time(args, "changes-before")
@@ -133,15 +146,22 @@ class ListQuery:
         return self.changes_before is None or action.updated <= self.changes_before
 
 
+#: The status Nova shows for a task state (else the server's own status).
+TASK_STATUS = {"rebooting": "REBOOT", "reboot_pending": "REBOOT", "reboot_started": "REBOOT",
+               "rebooting_hard": "HARD_REBOOT", "reboot_pending_hard": "HARD_REBOOT",
+               "reboot_started_hard": "HARD_REBOOT"}
+
+
 class ComputeService:
     def __init__(self, store: Store, tokens: TokenStore, page_size: int,
-                 max_version: Version) -> None:
+                 max_version: Version, clock: Clock) -> None:
         if page_size < 1:
             raise ValueError("page_size must be >= 1")
         self.store = store
         self.tokens = tokens
         self.page_size = page_size
         self.max_version = max_version
+        self.clock = clock
 
     # -- version documents ----------------------------------------------
     def version_root(self, context: RequestContext) -> Response:
@@ -178,11 +198,15 @@ class ComputeService:
 
     def _servers(self, context: RequestContext, project_id: str, rule: str,
                  detail: bool) -> Response:
+        """Newest first, ``name`` a regular expression (re.search), paged by
+        ``limit`` (at most the page size) and ``marker`` (a server ID)."""
         token = self._caller(context, project_id)
         self._policy(token, f"os_compute_api:servers:{rule}")
+        args = context.request.args
+        limit = self._page_limit(requested_limit(args))
         servers = [server for server in self.store.servers.values()
                    if server.project_id == token.project_id and not server.deleted]
-        name = context.request.args.get("name")
+        name = args.get("name")
         if name is not None:
             try:
                 pattern = re.compile(name)
@@ -190,8 +214,24 @@ class ComputeService:
             except re.error:
                 servers = [server for server in servers if name in server.name]
         servers.sort(key=lambda server: (server.created, server.id), reverse=True)
-        return json_response({"servers": [self._server_view(context, server, detail)
-                                          for server in servers]})
+        marker = args.get("marker")
+        if marker is not None:
+            ids = [server.id for server in servers]
+            if marker not in ids:
+                raise nova_error(400, f"marker [{marker}] not found")
+            servers = servers[ids.index(marker) + 1:]
+        page = servers[:limit]
+        body: dict[str, Any] = {"servers": [self._server_view(context, server, detail)
+                                            for server in page]}
+        if page and len(page) == limit:
+            collection = f"/v2.1/{quote(project_id, safe='')}/servers" + \
+                ("/detail" if detail else "")
+            body["servers_links"] = next_link(context, collection, page[-1].id)
+        return json_response(body)
+
+    def _page_limit(self, requested: int | None) -> int:
+        """Nova's ``[api]max_limit`` caps every page."""
+        return self.page_size if requested is None else min(requested, self.page_size)
 
     def _server_view(self, context: RequestContext, server: ServerRecord,
                      detail: bool) -> dict[str, Any]:
@@ -201,10 +241,14 @@ class ComputeService:
                  {"rel": "bookmark", "href": f"{base}/{project}/servers/{quoted_id}"}]
         if not detail:
             return {"id": server.id, "links": links, "name": server.name}
+        now = self.clock.now()
+        task_state = self.store.task_state(server, now)
+        status = self.store.status(server, now)
+        status = TASK_STATUS.get(task_state or "", status)
         launched = server.created.replace("Z", "").replace("+00:00", "") + ".000000" \
             if server.created else None
         return {
-            "id": server.id, "name": server.name, "status": server.status,
+            "id": server.id, "name": server.name, "status": status,
             "tenant_id": project, "user_id": server.user_id,
             "metadata": server.metadata,
             "hostId": host_id(project, server.host),
@@ -222,9 +266,9 @@ class ComputeService:
             "key_name": None,
             "OS-SRV-USG:launched_at": launched,
             "OS-SRV-USG:terminated_at": None,
-            "OS-EXT-STS:task_state": None,
-            "OS-EXT-STS:vm_state": server.status.lower(),
-            "OS-EXT-STS:power_state": 1 if server.status == "ACTIVE" else 4,
+            "OS-EXT-STS:task_state": task_state,
+            "OS-EXT-STS:vm_state": self.store.status(server, now).lower(),
+            "OS-EXT-STS:power_state": 1 if status in ("ACTIVE", "REBOOT", "HARD_REBOOT") else 4,
             "os-extended-volumes:volumes_attached": [],
             "security_groups": [{"name": "default"}],
         }
@@ -238,33 +282,26 @@ class ComputeService:
             if microversion >= (2, 58) else None
         server = self._server(token, server_id, read_deleted=microversion >= (2, 21))
         self._policy(token, "os_compute_api:os-instance-actions:list")
+        actions = self.store.actions(server, self.clock.now())
         if query is None:
             return json_response({"instanceActions": [
-                self._action_view(action, microversion) for action in server.actions]})
+                self._action_view(action, microversion) for action in actions]})
         start = 0
         if query.marker is not None:
             position = server.position.get(query.marker)
             if position is None:
                 raise nova_error(400, f"Marker {query.marker} could not be found.")
             start = position + 1
-        limit = self.page_size if query.limit is None else min(query.limit, self.page_size)
-        page = [action for action in server.actions[start:] if query.selects(action)][:limit]
+        limit = self._page_limit(query.limit)
+        page = [action for action in actions[start:] if query.selects(action)][:limit]
         body: dict[str, Any] = {"instanceActions": [self._action_view(action, microversion)
                                                     for action in page]}
         if page and len(page) == limit:
             # Nova links every full page, even when nothing follows.
-            body["links"] = [{"rel": "next", "href": self._next_page(
-                context, project_id, server_id, page[-1].request_id, limit)}]
+            body["links"] = next_link(context, f"/v2.1/{quote(project_id, safe='')}/servers/"
+                                               f"{quote(server_id, safe='')}/os-instance-actions",
+                                      page[-1].request_id)
         return json_response(body)
-
-    def _next_page(self, context: RequestContext, project_id: str, server_id: str,
-                   marker: str, limit: int) -> str:
-        query = dict(context.request.args.items())
-        query["marker"] = marker
-        query.setdefault("limit", str(limit))
-        return (f"{context.request.host_url.rstrip('/')}/v2.1/{quote(project_id, safe='')}"
-                f"/servers/{quote(server_id, safe='')}/os-instance-actions?"
-                f"{urlencode(sorted(query.items()))}")
 
     def action_show(self, context: RequestContext, project_id: str, server_id: str,
                     request_id: str) -> Response:
@@ -272,7 +309,7 @@ class ComputeService:
         microversion = context.microversion or MIN_MICROVERSION
         server = self._server(token, server_id, read_deleted=microversion >= (2, 21))
         self._policy(token, "os_compute_api:os-instance-actions:show")
-        action = server.by_request_id.get(request_id)
+        action = self.store.action(server, request_id, self.clock.now())
         if action is None:
             raise nova_error(404, f"Action {request_id} not found")
         view = self._action_view(action, microversion)

@@ -36,6 +36,15 @@ APP_A = "f2c8b7e5-6d4a-4c91-8ead-5a7f9b1c3d44"
 APP_B = "a3d9c8f6-7e5b-4da2-9fbe-6b8a0c2d4e55"
 OTHER_01 = "b4eadf07-8f6c-4eb3-8acf-7c9b1d3e5f66"
 BULK_01 = "b0000000-0000-4000-8000-00000000b001"
+#: Servers with an action running when the simulator starts (see below).
+WEB_02 = "c9a7e5b3-4b2e-4f70-8c1a-3e5f7a9b1c02"
+WEB_03 = "d0b8f6c4-5c3f-4a81-9d2b-4f6a8b0c2d03"
+BATCH_01 = "e2c9a7d5-6d4a-4b92-8e3c-5a7b9c1d3e04"
+
+#: How long the running reboots of web-02 and web-03 last by default (seconds).
+RUNNING_SECONDS = 3.0
+#: How long the running snapshot of batch-01 lasts (seconds).
+LONG_RUNNING_SECONDS = 3600.0
 
 DEFAULT_HOST = "compute-1"
 
@@ -57,6 +66,16 @@ CLOUD_STOP_REQUEST = request_id(2)
 DELETE_REQUEST = request_id(12)
 #: db-01: a failed live migration.
 FAILED_MIGRATION_REQUEST = request_id(28)
+#: web-02: a reboot running when the simulator starts; it succeeds after
+#: RUNNING_SECONDS (task state "rebooting" meanwhile).
+RUNNING_REBOOT_REQUEST = request_id(82)
+#: web-03: a reboot running when the simulator starts; it fails after
+#: RUNNING_SECONDS (message and event result "Error", details and traceback;
+#: the server's status becomes ERROR).
+FAILING_REBOOT_REQUEST = request_id(84)
+#: batch-01: a snapshot running for LONG_RUNNING_SECONDS (task state
+#: "image_uploading").
+LONG_SNAPSHOT_REQUEST = request_id(86)
 
 TRACEBACK = (
     '  File "/usr/lib/python3/dist-packages/nova/compute/utils.py", line 1483,'
@@ -259,6 +278,39 @@ def _simple_actions(first_number: int, project_id: str, user: str, day: int, hos
     return actions
 
 
+def _running_server(server_id: str, name: str, day: int, first_number: int, running: Action,
+                    **extra: Any) -> dict[str, Any]:
+    """A server created on 2026-02-``day`` with ``running`` as its newest action."""
+    create = _simple_actions(first_number, PROJECT_ID, "demo", day, "compute-2")
+    return _server(server_id, name, "ACTIVE", f"2026-02-{day:02d}T09:00:00Z",
+                   f"2026-02-{day:02d}T09:00:45Z", "compute-2", create + [running], **extra)
+
+
+def _running_action(name: str, number: int, event_name: str, seconds: float,
+                    task_state: str, failure: dict[str, str] | None = None) -> Action:
+    """An action that runs from the simulator's start for ``seconds``."""
+    running: dict[str, Any] = {"seconds": seconds, "result": "Error" if failure else "Success",
+                               "task_state": task_state}
+    if failure:
+        running["status_after"] = "ERROR"
+    return {"action": name, "request_id": request_id(number), "user_id": "demo",
+            "project_id": PROJECT_ID, "message": None, "running": running,
+            "events": [{"event": event_name, **(failure or {})}]}
+
+
+def _running_servers(seconds: float) -> list[dict[str, Any]]:
+    return [
+        _running_server(WEB_02, "web-02", 20, 81, _running_action(
+            "reboot", 82, "compute_reboot_instance", seconds, "rebooting")),
+        _running_server(WEB_03, "web-03", 21, 83, _running_action(
+            "reboot", 84, "compute_reboot_instance", seconds, "rebooting",
+            {"traceback": TRACEBACK, "details": REBOOT_DETAILS})),
+        _running_server(BATCH_01, "batch-01", 22, 85, _running_action(
+            "createImage", 86, "compute_snapshot_instance", LONG_RUNNING_SECONDS,
+            "image_uploading")),
+    ]
+
+
 def _user(name: str, roles: dict[str, list[str]]) -> dict[str, Any]:
     return {"id": name, "name": name, "domain_id": DOMAIN_ID, "password": PASSWORDS[name],
             "roles": roles}
@@ -272,8 +324,9 @@ def _server(server_id: str, name: str, status: str, created: str, updated: str, 
             "actions": actions}
 
 
-def seed_data() -> dict[str, Any]:
-    """A fresh copy of the deterministic demo data."""
+def seed_data(running_seconds: float = RUNNING_SECONDS) -> dict[str, Any]:
+    """A fresh copy of the deterministic demo data (``running_seconds``: how
+    long the running reboots of web-02 and web-03 last)."""
     return {
         "domains": [{"id": DOMAIN_ID, "name": DOMAIN_NAME}],
         "projects": [
@@ -305,6 +358,7 @@ def seed_data() -> dict[str, Any]:
                     _simple_actions(71, OTHER_PROJECT_ID, "other", 10, "compute-2",
                                     (("stop", "compute_stop_instance"),)),
                     project_id=OTHER_PROJECT_ID, user="other"),
+            *_running_servers(running_seconds),
         ],
     }
 
@@ -342,3 +396,70 @@ def bulk_server(count: int, project_id: str = PROJECT_ID) -> dict[str, Any]:
 def nova_time(moment: datetime.datetime) -> str:
     """Nova's action time format: ``2026-03-01T00:01:00.000000`` (UTC, naive)."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+#: The fleet of ``--servers N``: server n (1 to N) had a failed action within
+#: the last day when n % 7 == FLEET_RECENT_FAILURE, and one 3 days ago (and
+#: none since) when n % 7 == FLEET_OLD_FAILURE; the others never failed.
+FLEET_EVERY = 7
+FLEET_RECENT_FAILURE = 0
+FLEET_OLD_FAILURE = 3
+
+
+def fleet_server_id(number: int) -> str:
+    return f"f1ee7000-0000-4000-8000-{number:012d}"
+
+
+def fleet_server_name(number: int) -> str:
+    return f"fleet-{number:03d}"
+
+
+def fleet_request_id(number: int, action_number: int) -> str:
+    """Action 1 (create), 2 (the old live migration) or 3 (the recent reboot)."""
+    return f"req-f{number:07d}-{action_number:04d}-4000-8000-{number:012d}"
+
+
+def fleet_servers(count: int, now: float) -> list[dict[str, Any]]:
+    """``count`` servers ``fleet-001``...; their times are relative to ``now``.
+
+    Each has a ``create`` 10 days before ``now``, and a ``reboot`` between 6
+    and 7 hours before ``now`` that failed when n % 7 == 0; when n % 7 == 3, a
+    ``live-migration`` 3 days before ``now`` that failed.
+    """
+    moment = datetime.datetime.fromtimestamp(now, datetime.timezone.utc).replace(tzinfo=None)
+    servers = []
+    for number in range(1, count + 1):
+        host = f"compute-{number % 3 + 1}"
+        created = moment - datetime.timedelta(days=10) + datetime.timedelta(seconds=number)
+        actions = [_fleet_action(number, 1, "create", "compute__do_build_and_run_instance",
+                                 created, failed=False)]
+        if number % FLEET_EVERY == FLEET_OLD_FAILURE:
+            actions.append(_fleet_action(
+                number, 2, "live-migration", "compute_live_migration",
+                moment - datetime.timedelta(days=3, seconds=number % 3600), failed=True,
+                traceback=MIGRATION_TRACEBACK,
+                details="Live migration failed: MessagingTimeout (fleet failure)"))
+        actions.append(_fleet_action(
+            number, 3, "reboot", "compute_reboot_instance",
+            moment - datetime.timedelta(hours=6, seconds=number % 3600),
+            failed=number % FLEET_EVERY == FLEET_RECENT_FAILURE, traceback=TRACEBACK,
+            details=REBOOT_DETAILS.replace("seeded", "fleet")))
+        servers.append({"id": fleet_server_id(number), "name": fleet_server_name(number),
+                        "project_id": PROJECT_ID, "user_id": "demo", "status": "ACTIVE",
+                        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "updated": created.strftime("%Y-%m-%dT%H:%M:%SZ"), "host": host,
+                        "actions": actions})
+    return servers
+
+
+def _fleet_action(number: int, action_number: int, name: str, event_name: str,
+                  started: datetime.datetime, failed: bool, traceback: str | None = None,
+                  details: str | None = None) -> Action:
+    finished = nova_time(started + datetime.timedelta(seconds=20))
+    return {"action": name, "request_id": fleet_request_id(number, action_number),
+            "user_id": "demo", "project_id": PROJECT_ID, "start_time": nova_time(started),
+            "updated_at": finished, "message": "Error" if failed else None,
+            "events": [event(event_name, nova_time(started + datetime.timedelta(seconds=2)),
+                             finished, "Error" if failed else "Success",
+                             traceback=traceback if failed else None,
+                             details=details if failed else None)]}

@@ -51,6 +51,9 @@ class Simulator:
     :param page_size: Nova's ``[api]max_limit`` for the actions list.
     :param max_microversion: highest compute microversion served.
     :param bulk_actions: >0 adds server ``bulk-01`` with that many actions.
+    :param servers: >0 adds a fleet of that many servers ``fleet-001``...
+        (:func:`~fj_osc_actions.simulator.seed.fleet_servers`).
+    :param running_seconds: how long the seeded running reboots last.
     :param port: TCP port, 0 = a free one.
     :param latency_ms: a delay before every answer (identity and compute),
         like the round trip to a real region.
@@ -60,12 +63,16 @@ class Simulator:
 
     def __init__(self, data: DataSource = None, *, token_ttl: float = 10800,
                  page_size: int = 1000, max_microversion: str = "2.104",
-                 bulk_actions: int = 0, port: int = 0, latency_ms: float = 0,
-                 clock: Clock | None = None) -> None:
+                 bulk_actions: int = 0, servers: int = 0,
+                 running_seconds: float = seed.RUNNING_SECONDS, port: int = 0,
+                 latency_ms: float = 0, clock: Clock | None = None) -> None:
         if not 0 <= int(port) <= MAX_PORT:
             raise ValueError(f"port must be 0 to {MAX_PORT} (0: a free port)")
         self.clock = clock if clock is not None else SystemClock()
-        self.store = build_store(data, bulk_actions=bulk_actions)
+        if servers < 0 or running_seconds < 0:
+            raise ValueError("servers and running_seconds must be >= 0")
+        self.store = build_store(data, bulk_actions=bulk_actions, servers=servers,
+                                 running_seconds=running_seconds, now=self.clock.now())
         self.app = SimulatorApp(self.store, self.clock, token_ttl=token_ttl,
                                 page_size=page_size, max_microversion=max_microversion,
                                 latency_ms=latency_ms)
@@ -173,6 +180,10 @@ class Simulator:
     def expire_tokens(self) -> int:
         """Make every token issued so far expired (401 on use)."""
         return self.app.tokens.expire_all()
+
+    def restart_running_actions(self) -> int:
+        """Start the running actions again now (they start with the simulator)."""
+        return self.app.restart_running_actions()
 
     def issued_token_ids(self) -> list[str]:
         """Token ids issued so far (to prove they never leak into output)."""

@@ -44,6 +44,29 @@ Data file format (JSON or YAML, the structure of
                                   # (action project_id or server's) + host
                 details: "..."    # optional, default null
 
+An action may instead be *running*: it starts when the simulator starts (or
+when :meth:`Store.restart_running_actions` is called) and ends some seconds
+later by the simulator's clock; its own times are then ignored::
+
+          - action: reboot
+            request_id: req-00000082-0000-4000-8000-000000000082
+            user_id: demo
+            project_id: 6f70656e737461636b20342065766572
+            running:
+              seconds: 3            # how long it runs
+              result: Error         # how it ends: Success (default) or Error
+              task_state: rebooting # the server's OS-EXT-STS:task_state meanwhile
+              status_after: ERROR   # optional: the server's status once it has ended
+            events:                 # they start with the action and end with it;
+              - event: compute_reboot_instance     # details and traceback are
+                details: "..."                     # shown once it has ended
+                traceback: "..."
+
+While it runs, its events have no finish time and no result, its
+``updated_at`` is the current time, and the server's task state is set; when
+it ends, every event gets the finish time and the result, and a failed
+action the message ``Error``.  A server's running actions are its newest.
+
 Only ``servers`` is required in a data file; missing ``domains``, ``projects``
 and ``users`` are taken from the seed.  Actions need ``action`` and
 ``request_id``; ``instance_uuid`` is always the server's id.
@@ -112,6 +135,28 @@ class EventRecord:
     details: str | None
 
 
+@dataclasses.dataclass(frozen=True)
+class Running:
+    """How a running action runs (``running:`` in a data file)."""
+
+    seconds: float
+    result: str
+    task_state: str | None
+    status_after: str | None
+
+    @classmethod
+    def from_data(cls, data: Any) -> Running | None:
+        if data is None:
+            return None
+        if not isinstance(data, Mapping) or float(data.get("seconds", -1)) < 0:
+            raise ValueError("a running action needs running: {seconds: >= 0, ...}")
+        result = data.get("result", "Success")
+        if result not in ("Success", "Error"):
+            raise ValueError("a running action ends with result Success or Error")
+        return cls(float(data["seconds"]), result, data.get("task_state"),
+                   data.get("status_after"))
+
+
 @dataclasses.dataclass
 class ActionRecord:
     action: str
@@ -126,6 +171,27 @@ class ActionRecord:
     #: start_time and updated_at parsed, for ordering and time filters.
     started: datetime.datetime
     updated: datetime.datetime
+    running: Running | None = None
+
+    def as_of(self, started_at: float, now: float) -> ActionRecord:
+        """The action at ``now`` (epoch seconds), running ones started at ``started_at``."""
+        if self.running is None:
+            return self
+        end = started_at + self.running.seconds
+        ended = now >= end
+        start_time, moment = epoch_time(started_at), min(now, end)
+        events = [dataclasses.replace(
+            event, start_time=start_time, finish_time=epoch_time(end) if ended else None,
+            result=self.running.result if ended else None,
+            traceback=event.traceback if ended else None,
+            details=event.details if ended else None) for event in self.events]
+        return dataclasses.replace(
+            self, start_time=start_time, updated_at=epoch_time(moment), events=events,
+            message="Error" if ended and self.running.result == "Error" else None,
+            started=_naive_utc(started_at), updated=_naive_utc(moment))
+
+    def runs_at(self, started_at: float, now: float) -> bool:
+        return self.running is not None and now < started_at + self.running.seconds
 
 
 @dataclasses.dataclass
@@ -144,6 +210,16 @@ class ServerRecord:
     actions: list[ActionRecord]
     by_request_id: dict[str, ActionRecord]
     position: dict[str, int]
+
+
+def _naive_utc(epoch: float) -> datetime.datetime:
+    moment = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    return moment.replace(tzinfo=None)
+
+
+def epoch_time(epoch: float) -> str:
+    """Seconds since the epoch in Nova's action time format."""
+    return seed.nova_time(_naive_utc(epoch))
 
 
 def _event_record(data: Mapping[str, Any], server_host: str) -> EventRecord:
@@ -177,7 +253,8 @@ def _action_record(data: Mapping[str, Any], server_id: str, server_host: str) ->
         user_id=data.get("user_id"), project_id=data.get("project_id"),
         start_time=start_time, message=data.get("message"), updated_at=updated_at,
         events=events, started=started,
-        updated=(parse_time(updated_at) if updated_at else None) or started)
+        updated=(parse_time(updated_at) if updated_at else None) or started,
+        running=Running.from_data(data.get("running")))
 
 
 def server_record(data: Mapping[str, Any]) -> ServerRecord:
@@ -187,9 +264,10 @@ def server_record(data: Mapping[str, Any]) -> ServerRecord:
     host = data.get("host", seed.DEFAULT_HOST)
     created = data.get("created", "2026-01-01T00:00:00Z")
     listed = [_action_record(action, data["id"], host) for action in data.get("actions") or []]
-    # Nova orders by created_at desc, id desc: later in the file wins a tie.
-    order = sorted(range(len(listed)), key=lambda index: (listed[index].started, index),
-                   reverse=True)
+    # Nova orders by created_at desc, id desc: later in the file wins a tie;
+    # running actions start with the simulator, after all the others.
+    order = sorted(range(len(listed)), reverse=True, key=lambda index: (
+        listed[index].running is not None, listed[index].started, index))
     actions = [listed[index] for index in order]
     return ServerRecord(
         id=data["id"], name=data["name"], project_id=data["project_id"],
@@ -202,9 +280,13 @@ def server_record(data: Mapping[str, Any]) -> ServerRecord:
 
 
 class Store:
-    """The data, normalised and indexed; read-only once built (thread-safe to read)."""
+    """The data, normalised and indexed; read-only once built (thread-safe to read).
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    ``started_at`` (epoch seconds) is when the running actions started.
+    """
+
+    def __init__(self, data: Mapping[str, Any], started_at: float = 0.0) -> None:
+        self.started_at = started_at
         base = seed.seed_data()
         data = copy.deepcopy(dict(data))
         self.domains = {d["id"]: d for d in data.get("domains") or base["domains"]}
@@ -218,6 +300,33 @@ class Store:
         record = server_record(data)
         self.servers[record.id] = record
         return record
+
+    def restart_running_actions(self, now: float) -> int:
+        """Start every running action again at ``now``; how many there are."""
+        self.started_at = now
+        return sum(action.running is not None for server in self.servers.values()
+                   for action in server.actions)
+
+    # running actions, as of a time
+    def actions(self, server: ServerRecord, now: float) -> list[ActionRecord]:
+        return [action.as_of(self.started_at, now) for action in server.actions]
+
+    def action(self, server: ServerRecord, request_id: str, now: float) -> ActionRecord | None:
+        action = server.by_request_id.get(request_id)
+        return action.as_of(self.started_at, now) if action is not None else None
+
+    def task_state(self, server: ServerRecord, now: float) -> str | None:
+        """The task state of the server's running action (None: idle)."""
+        return next((action.running.task_state for action in server.actions
+                     if action.running is not None and action.runs_at(self.started_at, now)),
+                    None)
+
+    def status(self, server: ServerRecord, now: float) -> str:
+        """The server's status, after the running actions that have ended."""
+        ended = [action.running.status_after for action in server.actions
+                 if action.running is not None and action.running.status_after
+                 and not action.runs_at(self.started_at, now)]
+        return ended[0] if ended else server.status
 
     # identity look-ups: ``ref`` is ``{"id": ...}`` or ``{"name": ..., "domain": ref}``
     def find_domain(self, ref: Any) -> dict[str, Any] | None:
@@ -251,10 +360,19 @@ class Store:
         return self.domains.get(domain_id, {}).get("name", domain_id)
 
 
-def read_data(source: DataSource) -> dict[str, Any]:
-    """The data of None (the seed), a mapping, or a data file's path."""
+def read_data(source: DataSource, running_seconds: float = seed.RUNNING_SECONDS,
+              servers: int = 0, now: float = 0.0) -> dict[str, Any]:
+    """The data of None (the seed), a mapping, or a data file's path, plus
+    a fleet of ``servers`` generated servers (dated relative to ``now``)."""
+    data = _source_data(source, running_seconds)
+    if servers > 0:
+        data["servers"] = list(data.get("servers") or []) + seed.fleet_servers(servers, now)
+    return data
+
+
+def _source_data(source: DataSource, running_seconds: float) -> dict[str, Any]:
     if source is None:
-        return seed.seed_data()
+        return seed.seed_data(running_seconds)
     if isinstance(source, (str, os.PathLike)):
         source = load_file(os.fspath(source))
     if not isinstance(source, Mapping):
@@ -262,9 +380,12 @@ def read_data(source: DataSource) -> dict[str, Any]:
     return dict(source)
 
 
-def build_store(source: DataSource = None, bulk_actions: int = 0) -> Store:
-    """A :class:`Store` of the seed, a mapping or a data file, plus the extras asked."""
-    store = Store(read_data(source))
+def build_store(source: DataSource = None, bulk_actions: int = 0, servers: int = 0,
+                running_seconds: float = seed.RUNNING_SECONDS, now: float = 0.0) -> Store:
+    """A :class:`Store` of the seed, a mapping or a data file, plus the extras asked;
+    ``now`` is when its running actions start, and what the fleet's dates are
+    relative to."""
+    store = Store(read_data(source, running_seconds, servers, now), started_at=now)
     if bulk_actions > 0:
         store.add_server(seed.bulk_server(int(bulk_actions)))
     return store

@@ -134,6 +134,17 @@ class CliParseTest(unittest.TestCase):
         self.assertEqual([("503", 0), ("500", 2), ("slow:2", 3), ("429:5", 1)], args.fault)
         self.assertEqual(50.0, args.latency)
 
+    def test_fleet_and_running_seconds(self):
+        args, _ = self.parse_quietly("--servers", "500", "--running-seconds", "0.5")
+        self.assertEqual((500, 0.5), (args.servers, args.running_seconds))
+        args, _ = self.parse_quietly()
+        self.assertEqual((0, 3.0, 0), (args.servers, args.running_seconds, args.latency))
+        for bad in (("--servers", "-1"), ("--servers", "1.5"), ("--running-seconds", "x")):
+            with self.subTest(argv=bad):
+                args, stderr = self.parse_quietly(*bad)
+                self.assertIsNone(args)
+                self.assertIn(f"argument {bad[0]}: '{bad[1]}' is not a number >= 0", stderr)
+
     def test_bad_fault_is_one_usage_error(self):
         args, stderr = self.parse_quietly("--fault", "teapot")
         self.assertIsNone(args)
@@ -230,3 +241,10 @@ class DumpDataTest(unittest.TestCase):
             f.write(buf.getvalue())
         sim = Simulator(data=path)
         self.assertEqual(set(build_store().servers), set(sim.store.servers))
+
+    def test_dump_with_a_fleet(self):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            self.assertEqual(0, cli.main(["--dump-data", "--servers", "3"]))
+        names = [server["name"] for server in yaml.safe_load(buf.getvalue())["servers"]]
+        self.assertEqual(["fleet-001", "fleet-002", "fleet-003"], names[-3:])

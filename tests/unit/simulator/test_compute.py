@@ -93,8 +93,8 @@ class ListPagingTest(SimTestCase):
         self.assertEqual({"instanceActions": []}, pages[-1])
         href = pages[0]["links"][0]["href"]
         self.assertTrue(href.startswith(self.sim.url + "/v2.1/"))
-        q = parse_qs(urlsplit(href).query)
-        self.assertEqual({"limit": ["2"], "marker": [rid(5)]}, q)
+        # Like Nova's, the link keeps the request's query and sets the marker.
+        self.assertEqual({"marker": [rid(5)]}, parse_qs(urlsplit(href).query))
 
     def test_limit_above_page_size_is_capped(self):
         r = self.get(self.actions_path() + "?limit=5", mv="2.58")
@@ -274,7 +274,8 @@ class ServersTest(SimTestCase):
     def test_list_and_name_filter(self):
         r = self.get("/servers")
         names = sorted(s["name"] for s in r.json()["servers"])
-        self.assertEqual(["app", "app", "db-01", "web-01"], names)
+        self.assertEqual(["app", "app", "batch-01", "db-01", "web-01", "web-02", "web-03"],
+                         names)
         for s in r.json()["servers"]:
             self.assertEqual({"id", "links", "name"}, set(s))
         r = self.get("/servers?name=web-01")
@@ -285,7 +286,7 @@ class ServersTest(SimTestCase):
                                 ["servers"]))
         # re.search like Nova, not an anchored match: web-01 and db-01
         self.assertEqual({"web-01", "db-01"}, {s["name"] for s in self.get(
-            "/servers?name=-0").json()["servers"]})
+            "/servers?name=b-01").json()["servers"]})
         self.assertEqual([], self.get("/servers?name=%5Eeb").json()["servers"])
 
     def test_show(self):
@@ -296,3 +297,79 @@ class ServersTest(SimTestCase):
             self.assertIn(key, s)
         self.assertEqual(PROJECT, s["tenant_id"])
         self.assertEqual(404, self.get("/servers/web-01").status_code)
+
+
+class ServersPagingTest(SimTestCase):
+    """GET /servers pages like Nova: limit, marker, a servers_links next link."""
+
+    sim_kwargs = {"page_size": 2}
+    NAMES = ["app", "app", "batch-01", "db-01", "web-01", "web-02", "web-03"]
+
+    def names(self, pages):
+        return [s["name"] for page in pages for s in page["servers"]]
+
+    def follow(self, path):
+        pages, url = [], f"{self.sim.url}/v2.1/{PROJECT}{path}"
+        while url and len(pages) < 20:
+            r = self.http.get(url, headers={"X-Auth-Token": self.token()}, timeout=10)
+            self.assertEqual(200, r.status_code, r.text)
+            pages.append(r.json())
+            links = r.json().get("servers_links") or []
+            url = links[0]["href"] if links else None
+        return pages
+
+    def test_pages_follow_the_next_links(self):
+        for path in ("/servers", "/servers/detail"):
+            with self.subTest(path=path):
+                pages = self.follow(path)
+                self.assertEqual([2, 2, 2, 1], [len(p["servers"]) for p in pages])
+                self.assertEqual(self.NAMES, sorted(self.names(pages)))
+                self.assertNotIn("servers_links", pages[-1])
+                link = pages[0]["servers_links"][0]
+                self.assertEqual("next", link["rel"])
+                self.assertEqual(f"{self.sim.url}/v2.1/{PROJECT}{path}?marker="
+                                 f"{pages[0]['servers'][-1]['id']}", link["href"])
+
+    def test_newest_first_and_the_name_filter_kept(self):
+        pages = self.follow("/servers?name=app&limit=1")
+        self.assertEqual([seed.APP_B, seed.APP_A, None],
+                         [p["servers"][0]["id"] if p["servers"] else None for p in pages])
+        query = parse_qs(urlsplit(pages[0]["servers_links"][0]["href"]).query)
+        self.assertEqual({"limit": ["1"], "marker": [seed.APP_B], "name": ["app"]}, query)
+
+    def test_limit_above_the_page_size_is_capped(self):
+        self.assertEqual(2, len(self.get("/servers?limit=50").json()["servers"]))
+        r = self.get("/servers?limit=3&name=db")
+        self.assertEqual((1, False), (len(r.json()["servers"]), "servers_links" in r.json()))
+
+    def test_bad_limit_and_marker(self):
+        r = self.get("/servers?limit=x")
+        self.assertEqual((400, "Invalid input for query parameters limit. Value: x. 'x' does "
+                               "not match '^[0-9]*$'"),
+                         (r.status_code, r.json()["badRequest"]["message"]))
+        r = self.get("/servers?marker=nope")
+        self.assertEqual({"badRequest": {"code": 400, "message": "marker [nope] not found"}},
+                         r.json())
+        # a deleted or another project's server is no marker either
+        for marker in (OLD_01, seed.OTHER_01):
+            self.assertEqual(400, self.get(f"/servers?marker={marker}").status_code)
+
+
+class ServerShowTest(SimTestCase):
+
+    def test_an_idle_server(self):
+        server = self.get(f"/servers/{WEB_01}", mv="2.84").json()["server"]
+        self.assertEqual(("ACTIVE", None, "active"),
+                         (server["status"], server["OS-EXT-STS:task_state"],
+                          server["OS-EXT-STS:vm_state"]))
+        self.assertEqual(("SUSPENDED", None),
+                         tuple(self.get(f"/servers/{seed.DB_01}").json()["server"][key]
+                               for key in ("status", "OS-EXT-STS:task_state")))
+
+    def test_unknown_deleted_and_other_projects_servers_are_not_found(self):
+        for server_id in ("00000000-0000-4000-8000-000000000000", OLD_01, seed.OTHER_01):
+            with self.subTest(server=server_id):
+                r = self.get(f"/servers/{server_id}")
+                self.assertEqual({"itemNotFound": {"code": 404, "message":
+                                                   f"Instance {server_id} could not be found."}},
+                                 r.json())
