@@ -7,6 +7,7 @@ server (404), in Nova's order, and answers with Nova's keys in Nova's order.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from typing import Any, Mapping
@@ -130,7 +131,7 @@ class ListQuery:
                                   "changes-before.")
 
     @staticmethod
-    def _time(args: MultiDict, key: str) -> Any:
+    def _time(args: MultiDict, key: str) -> datetime.datetime | None:
         value = args.get(key)
         if value is None:
             return None

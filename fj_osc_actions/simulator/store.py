@@ -289,9 +289,9 @@ class Store:
         self.started_at = started_at
         base = seed.seed_data()
         data = copy.deepcopy(dict(data))
-        self.domains = {d["id"]: d for d in data.get("domains") or base["domains"]}
-        self.projects = {p["id"]: p for p in data.get("projects") or base["projects"]}
-        self.users = {u["id"]: u for u in data.get("users") or base["users"]}
+        self.domains, self.projects, self.users = (
+            {entry["id"]: entry for entry in data.get(kind) or base[kind]}
+            for kind in ("domains", "projects", "users"))
         self.servers: dict[str, ServerRecord] = {}
         for server in data.get("servers") or []:
             self.add_server(server)
