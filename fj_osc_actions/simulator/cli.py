@@ -142,9 +142,6 @@ def banner(sim: Any) -> str:
     lines = [f"FJcloud-O simulator listening on {url}", "",
              f"# Users (domain = contract number {seed.DOMAIN_NAME}): {users}"]
     lines += [f"export {name}={shlex.quote(value)}" for name, value in env.items()]
-    if "OS_COMPUTE_ENDPOINT_OVERRIDE" in env:
-        lines.append("# (upstream 'openstack server event ...' needs no override: the catalog"
-                     " already points here; unset it there to keep compute discovery working)")
     lines += ["", "# clouds.yaml", "clouds:", f"  {CLOUD_NAME}:"]
     lines += _yaml_lines(sim.clouds_yaml_cloud("demo"), 4)
     lines += ["", f"READY {url}"]

@@ -27,7 +27,6 @@ _CLOUDS_YAML_KEYS = {
     "OS_REGION_NAME": ("region_name",),
     "OS_INTERFACE": ("interface",),
     "OS_IDENTITY_API_VERSION": ("identity_api_version",),
-    "OS_COMPUTE_ENDPOINT_OVERRIDE": ("compute_endpoint_override",),
 }
 
 
@@ -152,8 +151,6 @@ class Simulator:
             "OS_REGION_NAME": seed.REGION,
             "OS_INTERFACE": "public",
             "OS_IDENTITY_API_VERSION": "3",
-            # The plugin's built-in table would send jp-east-3 to FJcloud-O.
-            "OS_COMPUTE_ENDPOINT_OVERRIDE": self.compute_endpoint_template,
         }
 
     def clouds_yaml_cloud(self, user: str = "demo",

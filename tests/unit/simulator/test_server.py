@@ -31,8 +31,12 @@ class OsEnvTest(SimTestCase):
                               ("guest", seed.PROJECT_ID), ("other", seed.OTHER_PROJECT_ID)):
             with self.subTest(user=user):
                 env = self.sim.os_env(user)
-                self.assertEqual(project, self.login(env).get_project_id())
-                endpoint = env["OS_COMPUTE_ENDPOINT_OVERRIDE"] % {"project_id": project}
+                session = self.login(env)
+                self.assertEqual(project, session.get_project_id())
+                # The catalog of the login points at this simulator's compute API.
+                endpoint = session.get_endpoint(service_type="compute", interface="public",
+                                                region_name=env["OS_REGION_NAME"],
+                                                skip_discovery=True)
                 self.assertEqual(f"{self.sim.url}/v2.1/{project}", endpoint)
 
     def test_demo(self):
@@ -41,8 +45,7 @@ class OsEnvTest(SimTestCase):
             "OS_AUTH_URL": f"{url}/v3", "OS_USERNAME": "demo", "OS_PASSWORD": "demo-secret",
             "OS_USER_DOMAIN_NAME": "C0000000001", "OS_PROJECT_NAME": "demo-project",
             "OS_PROJECT_DOMAIN_NAME": "C0000000001", "OS_REGION_NAME": "jp-east-3",
-            "OS_INTERFACE": "public", "OS_IDENTITY_API_VERSION": "3",
-            "OS_COMPUTE_ENDPOINT_OVERRIDE": f"{url}/v2.1/%(project_id)s"}, self.sim.os_env())
+            "OS_INTERFACE": "public", "OS_IDENTITY_API_VERSION": "3"}, self.sim.os_env())
 
     def test_other_password(self):
         env = self.sim.os_env("demo", password="wrong")
@@ -82,8 +85,7 @@ class OsEnvTest(SimTestCase):
                 warnings.simplefilter("ignore")
                 region = os_config.OpenStackConfig(config_files=[path]).get_one("sim")
         self.assertEqual("jp-east-3", region.region_name)
-        self.assertEqual(self.sim.compute_endpoint_template,
-                         region.config["compute_endpoint_override"])
+        self.assertNotIn("compute_endpoint_override", region.config)
         session = region.get_session()
         self.assertEqual(seed.PROJECT_ID, session.get_project_id())
         self.assertEqual("admin", session.auth.get_access(session).username)
