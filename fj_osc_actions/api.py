@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Mapping, Sequence
 
 import requests
@@ -35,6 +36,7 @@ MAX_RATE_LIMIT_WAIT = 60.0
 BACKOFF_DELAYS = (0.5, 1.0, 2.0)
 LATEST = "latest"
 DEFAULT_POOL_SIZE = 10
+PAUSE_SLICE = 0.1
 
 
 def has_retry_after(response: Any) -> bool:
@@ -171,6 +173,17 @@ class ComputeAPI:
         for prefix in ("https://", "http://"):
             http.mount(prefix, adapter)
 
+    def pause(self, seconds: float) -> None:
+        """Wait, and raise ``errors.Cancelled`` if the client is cancelled.
+
+        In short slices: Python runs its Ctrl-C handler between slices, not
+        inside a long lock wait, so Ctrl-C ends a pause at once.
+        """
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self.cancelled.wait(min(remaining, PAUSE_SLICE)):
+                raise errors.Cancelled(_("Cancelled."))
+
     def cancel(self) -> None:
         """Stop: waits end now, and no new request leaves."""
         self.cancelled.set()
@@ -213,8 +226,7 @@ class ComputeAPI:
             if waited + delay > MAX_RATE_LIMIT_WAIT:
                 return response
             LOG.debug("HTTP %s: retrying in %.1f s", response.status_code, delay)
-            if self.cancelled.wait(delay):
-                raise errors.Cancelled(_("Cancelled."))
+            self.pause(delay)
             waited += delay
         return response
 

@@ -213,7 +213,7 @@ class ActionsClient(api.ComputeAPI):
 
         try:
             return waiting.wait_for_action(
-                fetch, timeout=timeout, on_poll=on_poll, clock=clock, sleep=self._wait
+                fetch, timeout=timeout, on_poll=on_poll, clock=clock, sleep=self.pause
             )
         except waiting.WaitTimeout:
             raise errors.WaitTimedOut(
@@ -406,7 +406,3 @@ class ActionsClient(api.ComputeAPI):
             return parse_api(raw)
         except models.ShapeError as error:
             raise errors.unexpected(target, str(error)) from None
-
-    def _wait(self, seconds: float) -> None:
-        if self.cancelled.wait(seconds):
-            raise errors.Cancelled(_("Cancelled."))

@@ -1,7 +1,7 @@
 """The HTTP layer: rate limits waited out, the 406 fallback, `latest`, cancellation."""
 
+import time
 import unittest
-
 
 from fj_osc_actions import api
 from fj_osc_actions import errors
@@ -40,11 +40,7 @@ class RetriesTestCase(fakes.MockedCloudTestCase):
         client = super().client(**kwargs)
         self.waits = []
 
-        def wait(seconds):
-            self.waits.append(seconds)
-            return False
-
-        client.cancelled.wait = wait
+        client.pause = self.waits.append
         return client
 
     def answers(self, *responses, path=SHOW_PATH):
@@ -135,6 +131,7 @@ class RateLimitTest(RetriesTestCase):
     def test_cancel_during_a_rate_limit_wait(self):
         self.answers(too_many(5), OK)
         client = self.client()
+        del client.pause  # the real pause, which the cancellation ends
         client.cancelled.wait = lambda seconds: True
         with self.assertRaises(errors.Cancelled):
             self.show(client)
@@ -299,3 +296,19 @@ class AfterTheFallbackTest(RetriesTestCase):
         self.assertEqual(6, len(list(client.list_actions(fakes.SERVER_ID))))
         self.assertTrue(client.fell_back)
         self.assertEqual(mv.Microversion(2, 50), client.microversion)
+
+
+class PauseTest(unittest.TestCase):
+    def test_waits_in_slices_so_that_ctrl_c_is_seen(self):
+        client = api.ComputeAPI(None)
+        slices = []
+
+        def wait(seconds):
+            slices.append(seconds)
+            time.sleep(seconds)
+            return False
+
+        client.cancelled.wait = wait
+        client.pause(0.35)
+        self.assertGreaterEqual(len(slices), 4)
+        self.assertTrue(all(piece <= api.PAUSE_SLICE for piece in slices), slices)

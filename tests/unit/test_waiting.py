@@ -207,13 +207,12 @@ class ClientWaitTest(fakes.MockedCloudTestCase):
         self.client = super().client()
         self.waits = []
 
-        def fake_wait(seconds):
+        def fake_pause(seconds):
             self.waits.append(seconds)
             self.clock.now += seconds
-            return False
 
         self.clock = FakeClock()
-        self.client.cancelled.wait = fake_wait
+        self.client.pause = fake_pause
 
     def running(self):
         return action([running_event()])
@@ -255,6 +254,7 @@ class ClientWaitTest(fakes.MockedCloudTestCase):
         running = {"instanceAction": dict(body["instanceAction"], events=[running_event()])}
         self.m.get(fakes.EAST + SHOW_PATH, json=running)
         self.m.get(fakes.EAST + SERVER_PATH, json={"server": BUSY})
+        del self.client.pause  # the real pause, which the cancellation ends
         self.client.cancelled.wait = lambda seconds: True
         with self.assertRaises(errors.Cancelled):
             self.client.wait_for_action(self.running(), clock=self.clock)
