@@ -127,7 +127,7 @@ class ActionsClient(api.ComputeAPI):
         )
         if newest is None or not newest.request_id:
             raise errors.ActionNotFound(
-                _("Server {server} has no actions in {where}.").format(
+                _("Server {server!r} has no actions in {where}.").format(
                     server=server, where=self.where())
             )
         return self._get_action(server_id, newest.request_id)
@@ -146,10 +146,10 @@ class ActionsClient(api.ComputeAPI):
         if failed is None or not failed.request_id:
             since = query.params.get("changes-since")
             raise errors.ActionNotFound(
-                _("No failed action of server {server} since {since} in {where}.").format(
+                _("No failed action of server {server!r} since {since} in {where}.").format(
                     server=server, since=since, where=self.where())
                 if since else
-                _("No failed action of server {server} in {where}.").format(
+                _("No failed action of server {server!r} in {where}.").format(
                     server=server, where=self.where())
             )
         return self._get_action(server_id, failed.request_id)
@@ -218,7 +218,7 @@ class ActionsClient(api.ComputeAPI):
         except waiting.WaitTimeout:
             raise errors.WaitTimedOut(
                 _(
-                    "Waited {seconds:g} s for action {request_id} of server {server} "
+                    "Waited {seconds:g} s for action {request_id!r} of server {server!r} "
                     "in {where}; it has not ended and may still be running: check "
                     "again with `openstack server action show {server} {request_id}`."
                 ).format(seconds=timeout, request_id=request_id, server=server_id,

@@ -113,8 +113,8 @@ class Target:
 
     def what(self) -> str:
         if self.request_id is None:
-            return _("server {server}").format(server=self.server)
-        return _("action {request_id} of server {server}").format(
+            return _("server {server!r}").format(server=self.server)
+        return _("action {request_id!r} of server {server!r}").format(
             request_id=self.request_id, server=self.server
         )
 
@@ -166,11 +166,11 @@ _STATUS_MESSAGES: dict[int, tuple[type[ActionsError], str]] = {
     )),
 }
 _ACTION_NOT_FOUND = (ActionNotFound, N_(
-    "Action {request_id} not found for server {server} in {where} (HTTP 404): "
+    "Action {request_id!r} not found for server {server!r} in {where} (HTTP 404): "
     "list the server's request IDs with `openstack server action list {server}`."
 ))
 _SERVER_NOT_FOUND = (ServerNotFound, N_(
-    "Server {server} not found in {where} (HTTP 404): {detail}. Check the ID "
+    "Server {server!r} not found in {where} (HTTP 404): {detail}. Check the ID "
     "with `openstack server list`; actions of a deleted server need "
     "--os-compute-api-version {deleted_servers} or later (using {microversion})."
 ))

@@ -51,12 +51,12 @@ def failure_line(action: models.InstanceAction, server: str) -> str:
     """One line: which action failed, the failed event, its result and why."""
     event = failed_event(action)
     if event is None:
-        return _("Action {action} ({request_id}) of server {server} failed.").format(
+        return _("Action {action} ({request_id}) of server {server!r} failed.").format(
             action=action.action, request_id=action.request_id, server=server
         )
     why = last_line(event.extra.get("details")) or last_line(event.traceback)
     line = _(
-        "Action {action} ({request_id}) of server {server} failed: event {event} "
+        "Action {action} ({request_id}) of server {server!r} failed: event {event} "
         "ended with {result}"
     ).format(
         action=action.action, request_id=action.request_id, server=server,

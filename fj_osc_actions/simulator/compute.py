@@ -1,8 +1,10 @@
 """Nova of the simulator: version documents, servers, and instance actions.
 
 Each handler checks the token (401), reads the microversion (400/406),
-checks the project in the URL (403), then Nova's policy (403) and the
-server (404), in Nova's order, and answers with Nova's keys in Nova's order.
+checks the project in the URL (400, as Nova: a token of another project on
+this project's URL is a "Malformed request URL"), then Nova's policy (403)
+and the server (404), in Nova's order, and answers with Nova's keys in
+Nova's order.
 """
 
 from __future__ import annotations
@@ -345,14 +347,18 @@ class ComputeService:
 
     # -- checks, in Nova's order -------------------------------------------------
     def _caller(self, context: RequestContext, project_id: str) -> Token:
-        """The token (401), the microversion (400/406), the URL's project (403)."""
+        """The token (401), the microversion (400/406), the URL's project (400).
+
+        Nova's ``wsgi.Resource`` compares the URL's project with the token's
+        and answers 400 ``badRequest`` (not 403) when they differ.
+        """
         token = self.tokens.valid(context.request.headers.get("X-Auth-Token"))
         if token is None:
             raise compute_unauthorized(context.base_url)
         context.microversion = requested_microversion(context.request.headers,
                                                       self.max_version)
         if token.project_id is None or token.project_id != project_id:
-            raise nova_error(403, f"Malformed request URL: URL's project_id '{project_id}' "
+            raise nova_error(400, f"Malformed request URL: URL's project_id '{project_id}' "
                                   f"doesn't match Context's project_id '{token.project_id}'")
         return token
 

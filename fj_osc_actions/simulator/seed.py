@@ -66,6 +66,10 @@ CLOUD_STOP_REQUEST = request_id(2)
 DELETE_REQUEST = request_id(12)
 #: db-01: a failed live migration.
 FAILED_MIGRATION_REQUEST = request_id(28)
+#: db-01: a reboot whose event was retried under the same name, as Nova
+#: records it (message "Error"; the first event Success with the first
+#: attempt's traceback, the retry's event without finish time).
+RETRIED_REBOOT_REQUEST = request_id(33)
 #: web-02: a reboot running when the simulator starts; it succeeds after
 #: RUNNING_SECONDS (task state "rebooting" meanwhile).
 RUNNING_REBOOT_REQUEST = request_id(82)
@@ -238,12 +242,17 @@ def _db01_actions() -> list[Action]:
         event("rebuild_server", jan(14, "11:00:01"), jan(14, "11:00:02"), host="controller-1"),
         event("compute_rebuild_instance", jan(14, "11:00:05"), jan(14, "11:02:05"),
               host="compute-3")])
-    # an internal retry: the same event name twice (a reschedule)
+    # An internal retry: the same event name twice, as Nova records it. The
+    # first attempt failed at 09:00:33 (message "Error", which stays); the
+    # retry started at 09:00:40 as a new event row, and its finish at
+    # 09:01:10 updated the *first* row of that name (Nova's event_finish):
+    # the first event shows Success with the retry's finish time and keeps
+    # the first attempt's traceback, and the retry's own row never finishes.
     add("reboot", 15, "09:00:00", "09:01:10", [
-        event("compute_reboot_instance", jan(15, "09:00:03"), jan(15, "09:00:33"), "Error",
+        event("compute_reboot_instance", jan(15, "09:00:03"), jan(15, "09:01:10"),
               traceback=LOCK_TRACEBACK, host="compute-3"),
-        event("compute_reboot_instance", jan(15, "09:00:40"), jan(15, "09:01:10"),
-              host="compute-3")])
+        event("compute_reboot_instance", jan(15, "09:00:40"), None, host="compute-3")],
+        message="Error")
     for name, event_name, day, start, updated, event_start in (
             ("pause", "compute_pause_instance", 16, "14:00:00", "14:00:04", "14:00:01"),
             ("unpause", "compute_unpause_instance", 16, "14:20:00", "14:20:03", "14:20:01"),

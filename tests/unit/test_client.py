@@ -134,7 +134,7 @@ class ErrorsTest(ClientTestCase):
         self.m.get(fakes.EAST + "/servers", json={"servers": []})
         error = self.get()
         self.assertIsInstance(error, errors.ServerNotFound)
-        self.assertIn(f"Server {fakes.SERVER_ID} not found in region jp-east-3", str(error))
+        self.assertIn(f"Server '{fakes.SERVER_ID}' not found in region jp-east-3", str(error))
         self.assertIn("2.21", str(error))
 
     def test_other_nova_wordings_of_an_unknown_action(self):
