@@ -99,8 +99,11 @@ def requested_limit(args: MultiDict) -> int | None:
 
 
 def next_link(context: RequestContext, collection: str, marker: str) -> list[dict[str, str]]:
-    """Nova's ``next`` link: the request's query, sorted, with the new marker."""
-    query = dict(sorted({**context.request.args.to_dict(), "marker": marker}.items()))
+    """Nova's ``next`` link (``ViewBuilder._get_next_link``): the request's
+    query sorted, then the new marker, in the old marker's place or last
+    (``?limit=2&name=x&marker=...``); a repeated key keeps its last value."""
+    query = dict(sorted(context.request.args.items(multi=True)))
+    query["marker"] = marker
     return [{"rel": "next",
              "href": f"{context.request.host_url.rstrip('/')}{collection}?{urlencode(query)}"}]
 
@@ -243,7 +246,7 @@ class ComputeService:
         links = [{"rel": "self", "href": f"{base}/v2.1/{project}/servers/{quoted_id}"},
                  {"rel": "bookmark", "href": f"{base}/{project}/servers/{quoted_id}"}]
         if not detail:
-            return {"id": server.id, "links": links, "name": server.name}
+            return {"id": server.id, "name": server.name, "links": links}
         now = self.clock.now()
         task_state = self.store.task_state(server, now)
         status = self.store.status(server, now)
