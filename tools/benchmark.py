@@ -6,7 +6,14 @@ commands within each round, so that machine noise hits them all alike, and
 prints medians, ratios and whether each target holds. Timing never fails a
 test: this is a report (exit status 0 unless a command itself fails).
 
+The fleet phase (run by default after the others; ``--fleet`` runs it alone,
+``--no-fleet`` skips it) times ``server action list --all-servers
+--changes-since 1d --failed`` over 50 and 500 servers against simulators that
+delay every answer by 50 ms, against ``token issue`` and against the shell
+loop of upstream ``server event list`` (a few runs, extrapolated to 50).
+
     python tools/benchmark.py [--rounds 15] [--list-rounds 3] [--profile]
+                              [--fleet | --no-fleet] [--fleet-rounds 5]
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ BIN = os.path.dirname(sys.executable)
 OPENSTACK = os.path.join(BIN, "openstack")
 SHOW = ["server", "action", "show", seed.WEB_01, seed.FAILED_REBOOT_REQUEST]
 TOKEN_ISSUE = ["token", "issue"]
+FLEET = ["server", "action", "list", "--all-servers", "--changes-since", "1d", "--failed"]
+FLEET_LATENCY_MS = 50
+LOOP_SERVERS = 50
 
 # Runs `openstack` with or without this plugin's entry points (same wrapper
 # both ways, so the comparison is fair); prints the peak RSS of the run.
@@ -71,6 +81,7 @@ class Run(NamedTuple):
     peak_kib: int
     compute: int
     discovery: int
+    in_flight: int = 0
 
 
 class Command(NamedTuple):
@@ -107,7 +118,8 @@ def run(command: Command) -> Run:
     match = re.search(r"BENCH_PEAK_KIB (\d+)", completed.stderr)
     compute = sim.compute_requests()
     discovery = [e for e in compute if re.fullmatch(r"/v2\.1/?(\w+)?/?", e.path)]
-    return Run(seconds, cpu, int(match.group(1)) if match else 0, len(compute), len(discovery))
+    return Run(seconds, cpu, int(match.group(1)) if match else 0, len(compute), len(discovery),
+               sim.peak_in_flight)
 
 
 def measure(commands: dict[str, Command], rounds: int) -> dict[str, list[Run]]:
@@ -160,12 +172,113 @@ def profile(env: dict[str, str]) -> None:
         pstats.Stats(stats_file.name).sort_stats("cumulative").print_stats(20)
 
 
+def fleet_simulator(servers: int) -> Simulator:
+    """Exactly ``servers`` servers (the fleet, no seeded ones), every answer
+    FLEET_LATENCY_MS late, like a real region."""
+    return Simulator(data={"servers": []}, servers=servers, latency_ms=FLEET_LATENCY_MS)
+
+
+def latency_floor(servers: int, concurrency: int) -> float:
+    """Seconds of latency a fleet run adds to a login: the server list, then
+    the servers' action lists, `concurrency` at a time (one page each)."""
+    return (1 + -(-servers // concurrency)) * FLEET_LATENCY_MS / 1000
+
+
+def fleet_phase(rounds: int, home: str) -> None:
+    """The fleet view against its floor (token issue), the shell loop of
+    upstream `server event list` and a one-server list; see the module doc."""
+    with fleet_simulator(50) as fifty, fleet_simulator(500) as five_hundred:
+        env50 = environment(fifty, home, plugin=True)
+        env500 = environment(five_hundred, home, plugin=True)
+        upstream = environment(fifty, home, plugin=False)
+        commands = {
+            "fleet, 50 servers (default 8)": Command(fifty, FLEET, env50),
+            "token issue (50-server sim)": Command(fifty, TOKEN_ISSUE, upstream),
+            "fleet, 500 servers (--concurrency 32)":
+                Command(five_hundred, [*FLEET, "--concurrency", "32"], env500),
+            "token issue (500-server sim)": Command(five_hundred, TOKEN_ISSUE,
+                                                    environment(five_hundred, home, False)),
+            "list, one server": Command(fifty, ["server", "action", "list",
+                                                seed.fleet_server_name(1)], env50),
+        }
+        loop_name = "server event list <id> (upstream, 1 of the loop)"
+        print(f"\n== Fleet view: simulators of 50 and 500 servers, {FLEET_LATENCY_MS} ms on every "
+              f"answer; {rounds} rounds, the commands alternate in each round")
+        run(commands["token issue (50-server sim)"])  # warm the caches
+        results: dict[str, list[Run]] = {name: [] for name in [*commands, loop_name]}
+        for number in range(1, rounds + 1):
+            for name, command in commands.items():
+                results[name].append(run(command))
+            # the loop a user writes: one upstream run per server, by ID
+            event_list = ["server", "event", "list", seed.fleet_server_id(number % 50 or 50)]
+            results[loop_name].append(run(Command(fifty, event_list, upstream)))
+
+        print(f"  {'command':50} {'median s':>9} {'min s':>7} {'cpu s':>7} {'compute req':>12}"
+              f" {'peak in flight':>15} {'peak MiB':>9}")
+        for name, runs in results.items():
+            print(f"  {name:50} {median(runs):9.3f} {min(r.seconds for r in runs):7.3f} "
+                  f"{median(runs, key=lambda r: r.cpu):7.3f} {runs[0].compute:12d} "
+                  f"{max(r.in_flight for r in runs):15d} "
+                  f"{median(runs, key=lambda r: r.peak_kib) / 1024:9.1f}")
+
+        f50 = median(results["fleet, 50 servers (default 8)"])
+        f500 = median(results["fleet, 500 servers (--concurrency 32)"])
+        t50 = median(results["token issue (50-server sim)"])
+        t500 = median(results["token issue (500-server sim)"])
+        loop_runs = results[loop_name]
+        loop = LOOP_SERVERS * median(loop_runs)
+        fleet_kib = median(results["fleet, 50 servers (default 8)"], key=lambda r: r.peak_kib)
+        one_kib = median(results["list, one server"], key=lambda r: r.peak_kib)
+        print(f"\n  shell loop over {LOOP_SERVERS} servers, EXTRAPOLATED from {len(loop_runs)} runs "
+              f"of `openstack server event list <id>`: {LOOP_SERVERS} x {median(loop_runs):.3f} s "
+              f"= {loop:.1f} s (the {len(loop_runs)} runs took "
+              f"{sum(r.seconds for r in loop_runs):.1f} s in all)")
+        print("  peak in flight: the most requests the simulator had in progress at once "
+              "(the login's come before the workers start)")
+
+        fastest = {name: min(r.seconds for r in runs) for name, runs in results.items()}
+        m50 = fastest["fleet, 50 servers (default 8)"] / fastest["token issue (50-server sim)"]
+        m500 = (fastest["fleet, 500 servers (--concurrency 32)"]
+                / fastest["token issue (500-server sim)"])
+        print(f"  fleet minus token issue: 50 servers {f50 - t50:+.3f} s (medians), "
+              f"the latency alone needs {latency_floor(50, 8):.2f} s; 500 servers "
+              f"{f500 - t500:+.3f} s, the latency alone {latency_floor(500, 32):.2f} s")
+
+        print("\n== Fleet targets (ratios of medians; of the fastest runs in brackets)")
+        check("50 servers <= 1.5 x token issue (default concurrency)", f50 <= 1.5 * t50,
+              f"{f50:.3f} s / {t50:.3f} s = {f50 / t50:.2f} x ({m50:.2f} x)")
+        check("500 servers <= 3 x token issue (--concurrency 32)", f500 <= 3 * t500,
+              f"{f500:.3f} s / {t500:.3f} s = {f500 / t500:.2f} x ({m500:.2f} x)")
+        check(f">= 20 x faster than the loop at {LOOP_SERVERS} servers (extrapolated)",
+              loop >= 20 * f50, f"{loop:.1f} s / {f50:.3f} s = {loop / f50:.1f} x")
+        check("peak memory <= 30 MiB above a one-server list",
+              fleet_kib - one_kib <= 30 * 1024,
+              f"{fleet_kib / 1024:.1f} - {one_kib / 1024:.1f} = "
+              f"{(fleet_kib - one_kib) / 1024:+.1f} MiB")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--list-rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of show")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--fleet", action="store_true", help="only the fleet phase")
+    which.add_argument("--no-fleet", action="store_true", help="skip the fleet phase")
+    parser.add_argument("--fleet-rounds", type=int, default=5,
+                        help="rounds of the fleet phase (also the loop runs timed)")
     args = parser.parse_args(argv)
+
+    if not args.fleet:
+        single(args)
+    if not args.no_fleet:
+        with tempfile.TemporaryDirectory() as home:
+            fleet_phase(args.fleet_rounds, home)
+    return 0
+
+
+def single(args: argparse.Namespace) -> None:
+    """show, start-up and list of one server (no latency)."""
 
     with tempfile.TemporaryDirectory() as home, \
             Simulator(bulk_actions=10000) as sim, Simulator(bulk_actions=100) as small:
@@ -236,7 +349,6 @@ def main(argv: Sequence[str] | None = None) -> int:
               big_kib - small_kib <= 20 * 1024, f"{(big_kib - small_kib) / 1024:+.1f} MiB")
         if args.profile:
             profile(ours)
-    return 0
 
 
 if __name__ == "__main__":
