@@ -63,7 +63,7 @@ class ShowTest(base.FunctionalTestCase):
         self.assertEqual("delete", result.json["action"])
         old = self.openstack("server", "action", "show", base.DELETED, base.DELETE_REQ,
                              "--os-compute-api-version", "2.20")
-        self.assert_one_line_failure(old, f"Server {base.DELETED} not found", "2.21")
+        self.assert_one_line_failure(old, f"Server '{base.DELETED}' not found", "2.21")
 
     def test_running_event(self):
         result = self.openstack("server", "action", "show", base.WEB_01, base.RUNNING_REQ)

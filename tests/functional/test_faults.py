@@ -50,15 +50,15 @@ class FaultMatrixTest(base.FunctionalTestCase):
         self.assert_one_line_failure(
             self.openstack("server", "action", "show", "00000000-0000-4000-8000-000000000000",
                            FAILED_REBOOT_REQUEST),
-            "Server 00000000-0000-4000-8000-000000000000 not found in region jp-east-3")
+            "Server '00000000-0000-4000-8000-000000000000' not found in region jp-east-3")
         self.assert_one_line_failure(
             self.openstack("server", "action", "show", WEB_01, "req-does-not-exist"),
-            "Action req-does-not-exist not found",
+            "Action 'req-does-not-exist' not found",
             f"openstack server action list {WEB_01}")
 
     def test_another_projects_server_is_not_found(self):
         result = self.openstack(*SHOW, user="other")
-        self.assert_one_line_failure(result, f"Server {WEB_01} not found")
+        self.assert_one_line_failure(result, f"Server '{WEB_01}' not found")
 
     def test_406(self):
         result = self.openstack(*SHOW, "--os-compute-api-version", "2.999")

@@ -43,14 +43,14 @@ class JapaneseTest(base.FunctionalTestCase):
         japanese, english = self.both("server", "action", "show", WEB_01, UNKNOWN_REQ)
         line = self.assert_one_line_failure(
             japanese,
-            f"サーバ {WEB_01} にアクション {UNKNOWN_REQ} が見つかりません (HTTP 404): ",
+            f"サーバ '{WEB_01}' にアクション '{UNKNOWN_REQ}' が見つかりません (HTTP 404): ",
             f"リクエストIDを `openstack server action list {WEB_01}` で確認してください。",
             "(x-openstack-request-id: req-",
         )
         self.assertTrue(line.startswith("リージョン jp-east-3 (http://127.0.0.1:"), line)
         self.assert_one_line_failure(
             english,
-            f"Action {UNKNOWN_REQ} not found for server {WEB_01} in region jp-east-3",
+            f"Action '{UNKNOWN_REQ}' not found for server '{WEB_01}' in region jp-east-3",
             f"(HTTP 404): list the server's request IDs with "
             f"`openstack server action list {WEB_01}`.",
         )
@@ -102,7 +102,7 @@ class JapaneseTest(base.FunctionalTestCase):
     def test_lc_all_wins_over_lang(self):
         result = self.openstack("server", "action", "show", WEB_01, UNKNOWN_REQ,
                                 env=self.locale_env(JAPANESE, LC_ALL="C"))
-        self.assert_one_line_failure(result, f"Action {UNKNOWN_REQ} not found")
+        self.assert_one_line_failure(result, f"Action '{UNKNOWN_REQ}' not found")
 
     # -- for scripts: the same in every locale ---------------------------------
 

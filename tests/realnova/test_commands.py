@@ -93,7 +93,7 @@ class ShowTest(base.RealNovaTestCase):
         self.assert_success(result)
         self.assertEqual("delete", result.json["action"])
         old = self.show(OLD_01, DELETE_REQ, microversion="2.20")
-        self.assert_one_line_failure(old, f"Server {OLD_01} not found", "2.21")
+        self.assert_one_line_failure(old, f"Server '{OLD_01}' not found", "2.21")
 
     def test_deleted_server_is_not_found_by_name(self):
         result = self.show("old-01", DELETE_REQ, microversion="2.21")
@@ -101,16 +101,16 @@ class ShowTest(base.RealNovaTestCase):
 
     def test_404_action_and_404_server_differ(self):
         action = self.show(WEB_01, "req-does-not-exist")
-        line = self.assert_one_line_failure(action, "Action req-does-not-exist not found",
+        line = self.assert_one_line_failure(action, "Action 'req-does-not-exist' not found",
                                             "openstack server action list")
         self.assertIn("(HTTP 404)", line)
         unknown = "00000000-0000-4000-8000-000000000000"
         server = self.show(unknown, FAILED_REQ)
-        self.assert_one_line_failure(server, f"Server {unknown} not found")
+        self.assert_one_line_failure(server, f"Server '{unknown}' not found")
 
     def test_another_projects_server_is_not_found(self):
         result = self.show(WEB_01, FAILED_REQ, user="other")
-        self.assert_one_line_failure(result, f"Server {WEB_01} not found")
+        self.assert_one_line_failure(result, f"Server '{WEB_01}' not found")
 
     def test_406_unsupported_microversion(self):
         result = self.show(WEB_01, FAILED_REQ, microversion="2.200")
