@@ -183,6 +183,14 @@ class WaitTest(base.FunctionalTestCase):
         self.assertNotIn("Traceback", stderr)
         self.assertLess(took, PROMPT_EXIT_SECONDS)
 
+    def test_a_retried_event_as_nova_records_it_does_not_wait_forever(self):
+        # Nova never finishes the retry's own event row (db-01, request 33).
+        result = self.openstack("server", "action", "show", "db-01", seed.RETRIED_REBOOT_REQUEST,
+                                "--wait", "--wait-timeout", "30")
+        self.assertEqual(1, result.code, result)
+        self.assertEqual([f"Action reboot ({seed.RETRIED_REBOOT_REQUEST}) of server 'db-01' failed."],
+                         result.stderr.splitlines())
+
     def polled_batch_01(self) -> bool:
         return any(entry.path.endswith(seed.BATCH_01) for entry in self.sim.compute_requests())
 

@@ -262,3 +262,22 @@ class ClientWaitTest(fakes.MockedCloudTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RetriedEventTest(unittest.TestCase):
+    """Nova finishes a retried event on the first row of its name (db-01's
+    request 33 in the simulator, and the same in real Nova)."""
+
+    def events(self, first_finish):
+        return action([
+            {"event": "compute_reboot_instance", "start_time": "2026-01-20T09:00:05",
+             "finish_time": first_finish, "result": "Success", "traceback": "boom"},
+            {"event": "compute_reboot_instance", "start_time": "2026-01-20T09:00:40",
+             "finish_time": None, "result": None},
+        ])
+
+    def test_the_retry_has_ended_when_its_name_finished_after_it_started(self):
+        self.assertTrue(waiting.action_ended(self.events("2026-01-20T09:01:10"), IDLE))
+
+    def test_the_retry_still_runs_while_no_event_of_its_name_finished_after_it(self):
+        self.assertFalse(waiting.action_ended(self.events("2026-01-20T09:00:30"), IDLE))
