@@ -11,11 +11,7 @@ import logging
 import os
 from typing import Any
 
-from fj_osc_actions import redaction
-
 LOG = logging.getLogger(__name__)
-# Before OSC logs the configuration of this run again (with --debug).
-redaction.redact_urls_in_logs()
 
 API_NAME = "fj_server_actions"
 # OSC reads <option without "os_"> from the cloud config; no such option is
