@@ -39,19 +39,22 @@ DEFAULT_POOL_SIZE = 10
 PAUSE_SLICE = 0.1
 
 
-def has_retry_after(response: Any) -> bool:
-    return bool(response.headers.get("Retry-After"))
+def retry_delay(response: Any, attempt: int, retries: int = DEFAULT_RETRIES) -> float | None:
+    """Seconds to wait before retrying this response, or None: no retry.
 
-
-def retry_delay(response: Any, attempt: int) -> float | None:
-    """Seconds to wait before retrying this response, or None: no retry."""
+    A 429 or 503 with Retry-After waits as it says; without it, a 429 backs
+    off, and a 503 is retried ``retries`` times like any failed GET.
+    """
     if response.status_code not in (429, 503):
         return None
     text = (response.headers.get("Retry-After") or "").strip()
     try:
         return max(0.0, float(text))
     except ValueError:
-        return BACKOFF_DELAYS[min(attempt, len(BACKOFF_DELAYS) - 1)]
+        pass
+    if response.status_code == 503 and attempt >= retries:
+        return None
+    return BACKOFF_DELAYS[min(attempt, len(BACKOFF_DELAYS) - 1)]
 
 
 class _QuietRetries(logging.LoggerAdapter):
@@ -152,6 +155,7 @@ class ComputeAPI:
         if response.status_code == 406 and self._fall_back_to_maximum(response):
             response = self._send_with_retries(url, dict(params or {}))
         if response.status_code >= 400:
+            # A new target: the microversion may have changed (406 fallback).
             raise errors.from_response(response, self.target(target.server, target.request_id))
         self._learn_latest(response)
         request_id = errors.response_request_id(response)
@@ -218,12 +222,9 @@ class ComputeAPI:
         waited = 0.0
         for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
             response = self._send(url, params)
-            delay = retry_delay(response, attempt)
-            if delay is None or attempt == MAX_RATE_LIMIT_RETRIES:
-                return response
-            if response.status_code == 503 and attempt >= self.retries and not has_retry_after(response):
-                return response
-            if waited + delay > MAX_RATE_LIMIT_WAIT:
+            delay = retry_delay(response, attempt, self.retries)
+            out_of_budget = delay is not None and waited + delay > MAX_RATE_LIMIT_WAIT
+            if delay is None or attempt == MAX_RATE_LIMIT_RETRIES or out_of_budget:
                 return response
             LOG.debug("HTTP %s: retrying in %.1f s", response.status_code, delay)
             self.pause(delay)

@@ -126,7 +126,10 @@ class RateLimitTest(RetriesTestCase):
         self.assertIsNone(api.retry_delay(Response(200), 0))
         self.assertEqual(1.5, api.retry_delay(Response(429, " 1.5 "), 0))
         self.assertEqual(0.0, api.retry_delay(Response(429, "-3"), 0))
-        self.assertEqual(2.0, api.retry_delay(Response(503), 7))
+        self.assertEqual(2.0, api.retry_delay(Response(503), 7, retries=10))
+        # A plain 503 is retried as many times as any failed GET, no more.
+        self.assertIsNone(api.retry_delay(Response(503), 2, retries=2))
+        self.assertEqual(1.0, api.retry_delay(Response(429), 1, retries=0))
 
     def test_cancel_during_a_rate_limit_wait(self):
         self.answers(too_many(5), OK)
