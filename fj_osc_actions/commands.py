@@ -322,7 +322,10 @@ class ListServerActions(_ActionsCommand, command.Lister):
             raise _usage_error(_("--marker goes with one server only."))
         with self._client() as client:
             if several:
-                rows = self._fleet_rows(client, parsed_args, servers, action_filter)
+                # The login and the server listing happen here, the reading
+                # of the actions as the rows are consumed.
+                run = self._fleet_run(client, parsed_args, servers, action_filter)
+                rows = self._fleet_rows(run)
             else:
                 actions = client.list_actions(
                     parsed_args.server,
@@ -343,13 +346,13 @@ class ListServerActions(_ActionsCommand, command.Lister):
         )
         return titles, _streamed(lines)
 
-    def _fleet_rows(
+    def _fleet_run(
         self, client: Any, parsed_args: argparse.Namespace, servers: list[str], action_filter: Any
-    ) -> Iterator[Any]:
+    ) -> Any:
         from fj_osc_actions import progress
 
         progress_line = progress.ProgressLine(self.app.stderr) if self.app.stderr.isatty() else None
-        run = client.fleet_actions(
+        return client.fleet_actions(
             None if parsed_args.all_servers else servers,
             limit=parsed_args.limit,
             changes_since=parsed_args.changes_since,
@@ -358,6 +361,9 @@ class ListServerActions(_ActionsCommand, command.Lister):
             concurrency=parsed_args.concurrency,
             on_progress=progress_line,
         )
+
+    def _fleet_rows(self, run: Any) -> Iterator[Any]:
+        """The rows of every server; then a line for each that failed."""
         yield from run
         self._report_problems(run)
 
