@@ -1,8 +1,7 @@
 """The seed, written through Nova's own objects (runs inside the Nova process).
 
 The servers, request IDs, times, users, hosts, tracebacks and details are
-those of the simulator's seed (``fj_osc_actions.simulator.seed``; copied,
-not imported, so that this package does not follow that one's refactors),
+those of the simulator's seed (``fj_osc_actions.simulator.seed``, imported),
 so one request can be sent to both and the answers compared. Times are set
 with oslo.utils' time override, the only clock Nova's objects read.
 
@@ -16,60 +15,20 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+# The simulator's own constants (one seed, so that a request can be sent to
+# both and the answers compared); the short request names are used by the tests.
+from fj_osc_actions.simulator.seed import (
+    APP_A, APP_B, DB_01, LOCK_TRACEBACK, MIGRATION_TRACEBACK, OLD_01, OTHER_01,
+    REBOOT_DETAILS, TRACEBACK, WEB_01, request_id)
+from fj_osc_actions.simulator.seed import CLOUD_STOP_REQUEST as NULL_USER_REQ  # noqa: F401
+from fj_osc_actions.simulator.seed import DELETE_REQUEST as DELETE_REQ  # noqa: F401
+from fj_osc_actions.simulator.seed import FAILED_MIGRATION_REQUEST as MIGRATION_REQ  # noqa: F401
+from fj_osc_actions.simulator.seed import FAILED_REBOOT_REQUEST as FAILED_REQ  # noqa: F401
+from fj_osc_actions.simulator.seed import RETRIED_REBOOT_REQUEST as RETRY_REQ  # noqa: F401
+from fj_osc_actions.simulator.seed import RUNNING_SNAPSHOT_REQUEST as RUNNING_REQ  # noqa: F401
 from tests.realnova import stubs
 
-WEB_01 = "c8f5e4b2-3a1d-4f6e-9b7a-2d4c6e8f0a11"
-OLD_01 = "d9a6f5c3-4b2e-4a7f-8c8b-3e5d7f9a1b22"
-DB_01 = "e1b7a6d4-5c3f-4b80-9d9c-4f6e8a0b2c33"
-APP_A = "f2c8b7e5-6d4a-4c91-8ead-5a7f9b1c3d44"
-APP_B = "a3d9c8f6-7e5b-4da2-9fbe-6b8a0c2d4e55"
-OTHER_01 = "b4eadf07-8f6c-4eb3-8acf-7c9b1d3e5f66"
-
-
-def request_id(number: int) -> str:
-    return f"req-{number:08d}-0000-4000-8000-{number:012d}"
-
-
-FAILED_REQ = request_id(4)
-RUNNING_REQ = request_id(6)
-NULL_USER_REQ = request_id(2)
-DELETE_REQ = request_id(12)
-MIGRATION_REQ = request_id(28)
-RETRY_REQ = request_id(33)
-
-TRACEBACK = (
-    '  File "/usr/lib/python3/dist-packages/nova/compute/utils.py", line 1483,'
-    ' in decorated_function\n'
-    '    return function(self, context, *args, **kwargs)\n'
-    '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n'
-    '  File "/usr/lib/python3/dist-packages/nova/tests/seed.py", line 197,'
-    ' in reboot_instance\n'
-    "    self._driver(instance, 'reboot')\n"
-    '  File "/usr/lib/python3/dist-packages/nova/tests/seed.py", line 181,'
-    ' in _driver\n'
-    '    raise self.error\n'
-)
-REBOOT_DETAILS = ("Failed to reboot instance: Timed out waiting for the guest "
-                  "to shut down (seeded failure)")
-MIGRATION_TRACEBACK = (
-    'Traceback (most recent call last):\n'
-    '  File "/usr/lib/python3/dist-packages/nova/compute/manager.py",'
-    ' line 8921, in _do_live_migration\n'
-    '    self.compute_rpcapi.pre_live_migration(\n'
-    '  File "/usr/lib/python3/dist-packages/oslo_messaging/rpc/client.py",'
-    ' line 190, in call\n'
-    '    result = self.transport._send(\n'
-    'oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a '
-    'reply to message ID 4c1f0e2a9b7d4e6f8a3c5b1d2e4f6a8b\n'
-)
 MIGRATION_DETAILS = "Live migration failed: MessagingTimeout (seeded failure)"
-LOCK_TRACEBACK = (
-    "Traceback (most recent call last):\n"
-    "  File \"/usr/lib/python3/dist-packages/nova/virt/libvirt/driver.py\","
-    " line 3901, in _hard_reboot\n"
-    "libvirt.libvirtError: Timed out during operation: cannot acquire "
-    "state change lock\n"
-)
 
 
 def _t(text: str) -> datetime.datetime:

@@ -26,13 +26,9 @@ import threading
 from typing import Any, Callable, Iterable
 from urllib import parse
 
-DOMAIN_ID = "d0000000000000000000000000000001"
-DOMAIN_NAME = "C0000000001"
-PROJECT_ID = "6f70656e737461636b20342065766572"
-PROJECT_NAME = "demo-project"
-OTHER_PROJECT_ID = "0f7e0e1f2a3b4c5d6e7f8091a2b3c4d5"
-OTHER_PROJECT_NAME = "other-project"
-REGION = "jp-east-3"
+from fj_osc_actions.simulator.seed import (DOMAIN_ID, DOMAIN_NAME, OTHER_PROJECT_ID,  # noqa: F401
+                                           OTHER_PROJECT_NAME, PROJECT_ID, PROJECT_NAME, REGION)
+
 PROJECTS = {PROJECT_ID: PROJECT_NAME, OTHER_PROJECT_ID: OTHER_PROJECT_NAME}
 
 #: user name (= user ID) -> (password, project ID, roles).
