@@ -66,7 +66,10 @@ def format_duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m{secs:02d}s"
 
 
-def event_duration(event: models.ActionEvent) -> str:
+def event_duration(event: models.ActionEvent, events: Sequence[models.ActionEvent] = ()) -> str:
+    """``events``: all events of the action, to tell an ended retry apart."""
+    if models.finished_as_a_retry(event, events):
+        return _("a retry: its end is on the first event of this name")
     if event.running:
         return _("still running")
     start = parse_time(event.start_time)
@@ -88,7 +91,9 @@ def summarize_traceback(traceback: str) -> str:
     )
 
 
-def _status_tag(event: models.ActionEvent) -> str:
+def _status_tag(event: models.ActionEvent, events: Sequence[models.ActionEvent] = ()) -> str:
+    if models.finished_as_a_retry(event, events):
+        return "[retried]"
     if event.running:
         return "[running]"
     if event.failed:
@@ -102,15 +107,15 @@ def _single_line(value: Any) -> str:
     return escape_controls(" ".join(str(value).split()))
 
 
-def format_event(event: models.ActionEvent) -> str:
+def format_event(event: models.ActionEvent, events: Sequence[models.ActionEvent] = ()) -> str:
     """One line for the event, then indented lines for what explains it."""
     result = "-" if event.result is None else _single_line(event.result)
     finish = event.finish_time or "..."
     name = _single_line(event.name) if event.name else _("(unnamed)")
     head = (
-        f"{_status_tag(event):<{TAG_WIDTH}}{name}  {result}  "
+        f"{_status_tag(event, events):<{TAG_WIDTH}}{name}  {result}  "
         f"{_single_line(event.start_time or '?')} -> {_single_line(finish)}  "
-        f"({event_duration(event)})"
+        f"({event_duration(event, events)})"
     )
     lines = [head]
     extra = {k: v for k, v in event.extra.items() if v is not None}
@@ -153,7 +158,8 @@ def format_timeline(
     spans = []
     for event in events:
         start = parse_time(event.start_time)
-        finish = now if event.running else parse_time(event.finish_time)
+        still_running = event.running and not models.finished_as_a_retry(event, events)
+        finish = now if still_running else parse_time(event.finish_time)
         spans.append((start, finish if start and finish and finish >= start else None))
     starts = [start for start, _finish in spans if start]
     ends = [finish for _start, finish in spans if finish]
@@ -168,8 +174,8 @@ def format_timeline(
             length = min(length, width - first)
             bar = empty * first + full * length + empty * (width - first - length)
         name = _single_line(event.name) if event.name else _("(unnamed)")
-        status = _status_tag(event)
-        lines.append(f"|{bar}| {status:<{TAG_WIDTH}}{name}  ({event_duration(event)})")
+        status = _status_tag(event, events)
+        lines.append(f"|{bar}| {status:<{TAG_WIDTH}}{name}  ({event_duration(event, events)})")
     return "\n".join(lines)
 
 
@@ -213,7 +219,7 @@ class EventsColumn(columns.FormattableColumn):
             return _("(no events)")
         if timeline is not None:
             return timeline(events)
-        return "\n".join(format_event(e) for e in events)
+        return "\n".join(format_event(e, events) for e in events)
 
     def machine_readable(self) -> list[Any] | None:
         events = self._value[0]

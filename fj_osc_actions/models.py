@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 ACTION_KEYS = (
     "request_id",
@@ -23,6 +23,7 @@ ACTION_KEYS = (
 EVENT_KEYS = ("event", "result", "start_time", "finish_time", "traceback")
 
 SUCCESS = "Success"
+_ONE_SECOND = datetime.timedelta(seconds=1)
 ERROR = "Error"
 
 
@@ -135,6 +136,23 @@ class InstanceAction:
         return {
             k: v for k, v in self.raw.items() if k not in ACTION_KEYS and k != "events"
         }
+
+
+def finished_as_a_retry(event: ActionEvent, events: Sequence[ActionEvent]) -> bool:
+    """Whether an unfinished event is a retry that has in fact ended.
+
+    Nova records the end of a retried event (same name) on the first event
+    of that name: the retry's own row never gets a finish time or result.
+    It has ended when an event of its name finished at or after it started.
+    """
+    start = parse_time(event.start_time)
+    if start is None or event.finish_time is not None:
+        return False
+    return any(
+        other is not event and other.name == event.name
+        and (parse_time(other.finish_time) or start - _ONE_SECOND) >= start
+        for other in events
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,9 +8,8 @@ clock and the sleep are parameters, so that tests need no real time.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import time
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 from fj_osc_actions import errors
 from fj_osc_actions import models
@@ -21,7 +20,6 @@ FIRST_DELAY = 1.0
 MAX_DELAY = 5.0
 DELAY_GROWTH = 1.5
 TASK_STATE = "OS-EXT-STS:task_state"
-_ONE_SECOND = datetime.timedelta(seconds=1)
 
 #: Errors that say "try again", not "this will never work".
 TRANSIENT_ERRORS = (errors.EndpointUnreachable, errors.ApiError)
@@ -30,24 +28,10 @@ TRANSIENT_ERRORS = (errors.EndpointUnreachable, errors.ApiError)
 def action_ended(action: models.InstanceAction, server: dict[str, Any] | None) -> bool:
     """Every event has finished and the server has no task (or is deleted)."""
     events = action.events or ()
-    if any(event.finish_time is None and not finished_as_a_retry(event, events)
+    if any(event.finish_time is None and not models.finished_as_a_retry(event, events)
            for event in events):
         return False
     return server is None or server.get(TASK_STATE) is None
-
-
-def finished_as_a_retry(event: models.ActionEvent, events: Sequence[models.ActionEvent]) -> bool:
-    """Nova records the end of a retried event (same name) on the first
-    event of that name: the retry itself never gets a finish time. It has
-    ended when an event of its name finished at or after it started."""
-    start = models.parse_time(event.start_time)
-    if start is None:
-        return False
-    return any(
-        other is not event and other.name == event.name
-        and (models.parse_time(other.finish_time) or start - _ONE_SECOND) >= start
-        for other in events
-    )
 
 
 def failed_event(action: models.InstanceAction) -> models.ActionEvent | None:

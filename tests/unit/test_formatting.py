@@ -198,3 +198,19 @@ class Round2FormattingTest(unittest.TestCase):
         note = formatting.events_not_returned(old, version_chosen_by_cloud=True)
         self.assertNotIn("try", note)
         self.assertIn("supports at most 2.50", note)
+
+
+class RetriedEventTableTest(unittest.TestCase):
+    """A retry as Nova records it: the retry's row never finishes."""
+
+    def test_an_ended_retry_is_not_drawn_as_running(self):
+        action = models.InstanceAction.from_api({"events": [
+            {"event": "compute_reboot_instance", "start_time": "2026-01-20T09:00:05",
+             "finish_time": "2026-01-20T09:01:10", "result": "Success"},
+            {"event": "compute_reboot_instance", "start_time": "2026-01-20T09:00:40",
+             "finish_time": None, "result": None}]})
+        lines = formatting.EventsColumn((action.events, "", None)).human_readable().splitlines()
+        self.assertTrue(lines[0].startswith("[ok]"), lines[0])
+        self.assertTrue(lines[1].startswith("[retried] compute_reboot_instance"), lines[1])
+        self.assertIn("(a retry: its end is on the first event of this name)", lines[1])
+        self.assertNotIn("running", lines[1])
