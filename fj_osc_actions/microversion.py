@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from fj_osc_actions import errors
 from fj_osc_actions.i18n import _
@@ -31,7 +31,7 @@ PAGING = Microversion(2, 58)
 CHANGES_BEFORE = Microversion(2, 66)
 
 
-def parse(value: Optional[str]) -> Microversion:
+def parse(value: str | None) -> Microversion:
     """Turn the user's ``--os-compute-api-version`` into a microversion.
 
     No value, or the bare major version ``2`` that old rc files carry, means

@@ -83,7 +83,7 @@ from typing import Any, Mapping, Union
 
 from fj_osc_actions.simulator import seed
 
-DataSource = Union[None, Mapping[str, Any], str, "os.PathLike[str]"]
+DataSource = Union[None, Mapping[str, Any], str, "os.PathLike[str]"]  # a runtime alias
 
 
 def load_file(path: str) -> Any:

@@ -7,7 +7,6 @@ People read Japanese (errors, notices, help); what scripts read
 from __future__ import annotations
 
 from concurrent import futures
-from typing import Dict, Tuple
 
 from fj_osc_actions.simulator import seed
 from tests.common import CommandResult
@@ -22,7 +21,7 @@ FAILED_REQ = seed.FAILED_REBOOT_REQUEST
 
 
 class JapaneseTest(base.FunctionalTestCase):
-    def locale_env(self, lang: str, user: str = "demo", **variables: str) -> Dict[str, str]:
+    def locale_env(self, lang: str, user: str = "demo", **variables: str) -> dict[str, str]:
         env = {k: v for k, v in self.password_env(user).items() if k not in LOCALE_VARIABLES}
         env.update(LANG=lang, **variables)
         return env
@@ -30,7 +29,7 @@ class JapaneseTest(base.FunctionalTestCase):
     def run_in(self, lang: str, *argv: str, user: str = "demo") -> CommandResult:
         return self.openstack(*argv, env=self.locale_env(lang, user))
 
-    def both(self, *argv: str, user: str = "demo") -> Tuple[CommandResult, CommandResult]:
+    def both(self, *argv: str, user: str = "demo") -> tuple[CommandResult, CommandResult]:
         """The same command in Japanese and in English, run side by side."""
         with futures.ThreadPoolExecutor(2) as pool:
             japanese = pool.submit(self.run_in, JAPANESE, *argv, user=user)

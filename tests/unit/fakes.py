@@ -9,7 +9,7 @@ import json
 import os
 import pathlib
 import re
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Iterator, Mapping
 from unittest import mock
 
 import requests_mock
@@ -32,20 +32,20 @@ EAST = "https://compute.jp-east-3.cloud.global.fujitsu.com/v2.1/" + PROJECT_ID
 WEST = "https://compute.jp-west-3.cloud.global.fujitsu.com/v2.1/" + PROJECT_ID
 
 
-def load_fixture(relative: str) -> Dict[str, Any]:
+def load_fixture(relative: str) -> dict[str, Any]:
     return json.loads((FIXTURES / relative).read_text(encoding="utf-8"))
 
 
-def observed(name: str) -> Dict[str, Any]:
+def observed(name: str) -> dict[str, Any]:
     """A nova-34-observed record: request, status and body."""
     return load_fixture(f"nova-34-observed/{name}.json")
 
 
-def sample(version: str, name: str) -> Dict[str, Any]:
+def sample(version: str, name: str) -> dict[str, Any]:
     return load_fixture(f"nova-api-samples/os-instance-actions/v{version}/{name}.json")
 
 
-def token_body(regions: Tuple[str, ...] = ("RegionOne", "jp-east-3")) -> Dict[str, Any]:
+def token_body(regions: tuple[str, ...] = ("RegionOne", "jp-east-3")) -> dict[str, Any]:
     compute_endpoints = [
         {
             "id": f"ep-{region}-{interface}",
@@ -101,7 +101,7 @@ def register_identity(m: requests_mock.Mocker, auth_url: str = AUTH_URL, **kwarg
     )
 
 
-def password_env(region: Optional[str] = "jp-east-3", **extra: str) -> Dict[str, str]:
+def password_env(region: str | None = "jp-east-3", **extra: str) -> dict[str, str]:
     env = {
         "OS_AUTH_URL": AUTH_URL,
         "OS_USERNAME": "demo",
@@ -127,7 +127,7 @@ def session() -> Any:
 
 def reply(
     m: requests_mock.Mocker, record_name: str, url: str, request_id: str = "req-trace-1"
-) -> Dict[str, Any]:
+) -> dict[str, Any]:
     """Answer GET url with a nova-34-observed record (status and body)."""
     record = observed(record_name)
     m.get(url, json=record["body"], status_code=record["status"],
@@ -135,7 +135,7 @@ def reply(
     return record
 
 
-def compute_requests(m: requests_mock.Mocker) -> List[Any]:
+def compute_requests(m: requests_mock.Mocker) -> list[Any]:
     return [r for r in m.request_history if "/v2.1" in r.path or "compute" in r.netloc]
 
 
@@ -147,7 +147,7 @@ def clean_environment(env: Mapping[str, str]) -> Iterator[None]:
         yield
 
 
-def run_openstack(argv: List[str], env: Mapping[str, str]) -> common.CommandResult:
+def run_openstack(argv: list[str], env: Mapping[str, str]) -> common.CommandResult:
     """Run the real OSC shell in-process (requests are mocked by the caller)."""
     from openstackclient import shell
 
@@ -211,12 +211,12 @@ class MockedCloudTestCase(common.CommandAssertions):
         kwargs.setdefault("retries", 0)
         return actions_client.ActionsClient(session(), **kwargs)
 
-    def run_osc(self, argv: List[str], **env: Any) -> common.CommandResult:
+    def run_osc(self, argv: list[str], **env: Any) -> common.CommandResult:
         region = env.pop("region", "jp-east-3")
         return run_openstack(argv, password_env(region=region, **env))
 
-    def reply(self, record_name: str, path: str, base: str = EAST) -> Dict[str, Any]:
+    def reply(self, record_name: str, path: str, base: str = EAST) -> dict[str, Any]:
         return reply(self.m, record_name, base + path, request_id=self.reply_request_id)
 
-    def compute_calls(self) -> List[Any]:
+    def compute_calls(self) -> list[Any]:
         return compute_requests(self.m)

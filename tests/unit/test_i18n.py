@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
-from typing import Dict, List, Set, Tuple, Union
+from typing import Set, Union
 from unittest import mock
 
 from babel.messages import mofile, pofile
@@ -31,7 +31,7 @@ POT = LOCALE / f"{i18n.DOMAIN}.pot"
 SCRIPT = ROOT / "tools" / "translations.sh"
 LOCALE_VARIABLES = i18n.LOCALE_VARIABLES
 
-MessageId = Union[str, Tuple[str, ...]]
+MessageId = Union[str, tuple[str, ...]]  # a runtime alias
 
 #: Text a translation must keep as it is: commands in backquotes, options,
 #: environment variables, HTTP statuses, URLs, the request-id header,
@@ -50,7 +50,7 @@ _KEPT = re.compile(
 _PERCENT = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 
 
-def languages() -> List[str]:
+def languages() -> list[str]:
     return sorted(
         po.parent.parent.name for po in LOCALE.glob(f"*/LC_MESSAGES/{i18n.DOMAIN}.po")
     )
@@ -65,12 +65,12 @@ def read_po(path: pathlib.Path) -> Catalog:
         return pofile.read_po(handle)
 
 
-def messages(catalog: Catalog) -> Dict[MessageId, Message]:
+def messages(catalog: Catalog) -> dict[MessageId, Message]:
     """The catalog's messages by id, without the header."""
     return {message.id: message for message in catalog if message.id}
 
 
-def mo_strings(data: bytes) -> Dict[MessageId, object]:
+def mo_strings(data: bytes) -> dict[MessageId, object]:
     return {m.id: m.string for m in mofile.read_mo(io.BytesIO(data)) if m.id}
 
 
@@ -105,7 +105,7 @@ def placeholders(text: str) -> Set[str]:
     return found
 
 
-def _strings(value: MessageId) -> Tuple[str, ...]:
+def _strings(value: MessageId) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
@@ -113,7 +113,7 @@ def _show(message_id: MessageId) -> str:
     return repr(_strings(message_id)[0])
 
 
-def problems(template: Catalog, catalog: Catalog) -> List[str]:
+def problems(template: Catalog, catalog: Catalog) -> list[str]:
     """Why ``catalog`` is not a complete translation of ``template``."""
     found = []
     translated = messages(catalog)
