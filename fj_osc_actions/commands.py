@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from osc_lib import exceptions
 from osc_lib.command import command
 
-from fj_osc_actions.i18n import _
+from fj_osc_actions.i18n import N_, _
 
 if TYPE_CHECKING:
     from fj_osc_actions import client as actions_client
@@ -81,6 +81,12 @@ class _ActionsCommand(command.Command):
     #: Lines for stderr after the output (failed servers, a failed action).
     closing_lines: list[str]
 
+    #: The help text, translated when asked for (not on every openstack run).
+    description = ""
+
+    def get_description(self) -> str:
+        return _(self.description)
+
     @contextlib.contextmanager
     def _client(self) -> Iterator[actions_client.ActionsClient]:
         """The plugin's client, with its errors reported as one line each."""
@@ -108,7 +114,7 @@ def _usage_error(message: str) -> exceptions.CommandError:
 
 
 class ShowServerAction(_ActionsCommand, command.ShowOne):
-    _description = _(
+    description = N_(
         "Show a server action and its events.\n\n"
         "Give the request ID, or --latest, or --last-failed. Events show when "
         "each step started and finished and whether it failed. Non-admin users "
@@ -224,7 +230,7 @@ class ShowServerAction(_ActionsCommand, command.ShowOne):
 
 class ListServerActions(_ActionsCommand, command.Lister):
     server_nargs = "?"
-    _description = _(
+    description = N_(
         "List the actions of one server, several, or all of them, newest first.\n\n"
         "Without --limit every page is fetched, so no action is left out. With "
         "several servers (or --all-servers) they are read concurrently and the "
