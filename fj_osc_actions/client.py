@@ -30,9 +30,6 @@ from fj_osc_actions import validation
 from fj_osc_actions import waiting
 from fj_osc_actions.i18n import _
 
-DEFAULT_TIMEOUT = api.DEFAULT_TIMEOUT
-DEFAULT_RETRIES = api.DEFAULT_RETRIES
-
 
 @dataclasses.dataclass(frozen=True)
 class ListQuery:
@@ -162,7 +159,7 @@ class ActionsClient(api.ComputeAPI):
         changes_since: str | None = None,
         changes_before: str | None = None,
         action_filter: fleet.ActionFilter = fleet.ActionFilter(),
-        concurrency: int = fleet.DEFAULT_CONCURRENCY,
+        concurrency: int | None = None,
         on_progress: fleet.Progress | None = None,
     ) -> fleet.FleetRun:
         """The actions of several servers (names or IDs), or of every server
@@ -173,6 +170,8 @@ class ActionsClient(api.ComputeAPI):
         """
         for server in servers or ():
             validation.check_id(server, validation.SERVER)
+        if concurrency is None:
+            concurrency = fleet.DEFAULT_CONCURRENCY
         validation.check_limit(concurrency, "--concurrency", fleet.MAX_CONCURRENCY)
         query = self._list_query(limit, None, changes_since, changes_before)
         known = list(self.list_servers())
@@ -196,15 +195,18 @@ class ActionsClient(api.ComputeAPI):
         self,
         action: models.InstanceAction,
         *,
-        timeout: float = waiting.DEFAULT_TIMEOUT,
+        timeout: float | None = None,
         on_poll: Callable[[models.InstanceAction], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> models.InstanceAction:
         """Poll the action and its server until the action has ended (see
         ``waiting.action_ended``); the final state of the action.
 
-        Raises ``errors.WaitTimedOut`` after ``timeout`` seconds.
+        Raises ``errors.WaitTimedOut`` after ``timeout`` seconds (default
+        ``waiting.DEFAULT_TIMEOUT``).
         """
+        if timeout is None:
+            timeout = waiting.DEFAULT_TIMEOUT
         server_id = str(action.instance_uuid)
         request_id = str(action.request_id)
 

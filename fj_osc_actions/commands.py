@@ -161,7 +161,6 @@ class ShowServerAction(_ActionsCommand, command.ShowOne):
             "--wait-timeout",
             metavar="<seconds>",
             type=float,
-            default=600.0,
             help=_("Give up waiting after this many seconds (default 600)."),
         )
         parser.add_argument(
@@ -205,7 +204,7 @@ class ShowServerAction(_ActionsCommand, command.ShowOne):
             )
         if parsed_args.changes_since is not None and not parsed_args.last_failed:
             raise _usage_error(_("--changes-since goes with --last-failed."))
-        if parsed_args.wait_timeout <= 0:
+        if parsed_args.wait_timeout is not None and parsed_args.wait_timeout <= 0:
             raise _usage_error(_("--wait-timeout must be a positive number of seconds."))
 
     @staticmethod
@@ -306,7 +305,6 @@ class ListServerActions(_ActionsCommand, command.Lister):
             "--concurrency",
             metavar="<workers>",
             type=int,
-            default=8,
             help=_("With several servers: read this many at a time (default 8, at most 64)."),
         )
         return parser

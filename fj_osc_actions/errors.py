@@ -143,8 +143,6 @@ TOKEN_EXPIRY_HINT = N_(
     "FJcloud-O tokens expire after 3 hours: log in again (a new `openstack` run "
     "does; refresh OS_TOKEN if you set one)"
 )
-#: Microversion from which Nova shows the actions of deleted servers.
-DELETED_SERVERS_MICROVERSION = "2.21"
 
 _STATUS_MESSAGES: dict[int, tuple[type[ActionsError], str]] = {
     400: (BadRequest, N_(
@@ -208,6 +206,8 @@ def response_request_id(response: Any) -> str | None:
 
 def from_response(response: Any, target: Target) -> ActionsError:
     """The error for an HTTP error status of the compute API."""
+    from fj_osc_actions import microversion as mv  # it imports this module
+
     status = response.status_code
     # Ends without a full stop: the messages add their own.
     detail = (api_message(response) or response.reason or _("no message")).rstrip(".")
@@ -224,7 +224,7 @@ def from_response(response: Any, target: Target) -> ActionsError:
         server=target.server,
         request_id=target.request_id,
         microversion=target.microversion,
-        deleted_servers=DELETED_SERVERS_MICROVERSION,
+        deleted_servers=mv.DELETED_SERVERS,
         expiry_hint=_(TOKEN_EXPIRY_HINT),
         status=status,
         reason=response.reason or "",
