@@ -4,7 +4,7 @@ Each class here is a set of tests through the real ``openstack``; it is run
 against the bundled simulator (tests/functional/test_scenarios.py) and
 against the real Nova 34 compute API (tests/realnova/test_commands.py). A
 backend provides ``openstack(*argv, user=..., microversion=...)`` over the
-same seed (``fj_osc_actions.simulator.seed``; the real Nova's is written
+same seed (``fj_osc_actions_simulator.seed``; the real Nova's is written
 from it) with Nova's page size of 2, so every listing has several pages.
 
 The classes are mixins: a backend's test case class comes after them and
@@ -14,13 +14,13 @@ provides ``show(server, *argv, user=..., microversion=...)``,
 
 from __future__ import annotations
 
-from fj_osc_actions.simulator.seed import (APP_A, APP_B, DB_01, OLD_01, OTHER_01, WEB_01,
+from fj_osc_actions_simulator.seed import (APP_A, APP_B, DB_01, OLD_01, OTHER_01, WEB_01,
                                            request_id)
-from fj_osc_actions.simulator.seed import CLOUD_STOP_REQUEST as NULL_USER_REQ
-from fj_osc_actions.simulator.seed import DELETE_REQUEST as DELETE_REQ
-from fj_osc_actions.simulator.seed import FAILED_MIGRATION_REQUEST as MIGRATION_REQ
-from fj_osc_actions.simulator.seed import FAILED_REBOOT_REQUEST as FAILED_REQ
-from fj_osc_actions.simulator.seed import RUNNING_SNAPSHOT_REQUEST as RUNNING_REQ
+from fj_osc_actions_simulator.seed import CLOUD_STOP_REQUEST as NULL_USER_REQ
+from fj_osc_actions_simulator.seed import DELETE_REQUEST as DELETE_REQ
+from fj_osc_actions_simulator.seed import FAILED_MIGRATION_REQUEST as MIGRATION_REQ
+from fj_osc_actions_simulator.seed import FAILED_REBOOT_REQUEST as FAILED_REQ
+from fj_osc_actions_simulator.seed import RUNNING_SNAPSHOT_REQUEST as RUNNING_REQ
 
 #: Nova's [api]max_limit in both backends.
 PAGE_SIZE = 2

@@ -29,7 +29,7 @@ import tempfile
 import time
 from typing import Callable, NamedTuple, Sequence
 
-from fj_osc_actions.simulator import Simulator, seed
+from fj_osc_actions_simulator import Simulator, seed
 
 BIN = os.path.dirname(sys.executable)
 OPENSTACK = os.path.join(BIN, "openstack")

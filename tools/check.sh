@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 case "${1:?usage: check.sh pep8|unit|functional|realnova|docs}" in
 pep8)
-    flake8 fj_osc_actions tests tools ;;
+    flake8 fj_osc_actions simulator tests tools ;;
 unit)
     stestr run ;;
 functional)

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 
-from fj_osc_actions.simulator import Simulator, seed
+from fj_osc_actions_simulator import Simulator, seed
 
 BIN = os.path.dirname(sys.executable)
 

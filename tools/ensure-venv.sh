@@ -14,3 +14,6 @@ done
 # shellcheck disable=SC2086 # one option per word
 "$VENV/bin/python" -m pip install --quiet $requirement_options
 "$VENV/bin/python" -m pip install --quiet --no-deps -e .
+# The simulator is a distribution of its own (simulator/), with its own
+# dependencies: the plugin does not need it, the demo and the tests do.
+"$VENV/bin/python" -m pip install --quiet -e ./simulator

@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from fj_osc_actions.simulator import Simulator
-from fj_osc_actions.simulator.seed import (DELETE_REQUEST, FAILED_REBOOT_REQUEST, OLD_01,
+from fj_osc_actions_simulator import Simulator
+from fj_osc_actions_simulator.seed import (DELETE_REQUEST, FAILED_REBOOT_REQUEST, OLD_01,
                                            PROJECT_ID, RUNNING_SNAPSHOT_REQUEST, WEB_01,
                                            WEB_01_REQUESTS)
 from tests.common import CommandAssertions, CommandResult

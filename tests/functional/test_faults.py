@@ -12,7 +12,7 @@ import socket
 
 import requests
 
-from fj_osc_actions.simulator.seed import FAILED_REBOOT_REQUEST, WEB_01
+from fj_osc_actions_simulator.seed import FAILED_REBOOT_REQUEST, WEB_01
 from tests.functional import base
 
 SHOW = ("server", "action", "show", WEB_01, FAILED_REBOOT_REQUEST)

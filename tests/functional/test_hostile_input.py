@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from fj_osc_actions.simulator import seed
+from fj_osc_actions_simulator import seed
 from tests.functional import base
 
 # (value, what the name filter's query string must be, what the request ID's path

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from concurrent import futures
 
-from fj_osc_actions.simulator import seed
+from fj_osc_actions_simulator import seed
 from tests.common import CommandResult
 from tests.functional import base
 

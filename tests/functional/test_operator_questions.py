@@ -11,7 +11,7 @@ import signal
 import subprocess
 import time
 
-from fj_osc_actions.simulator import seed
+from fj_osc_actions_simulator import seed
 from tests.functional import base
 
 FLEET_SIZE = 30

@@ -11,7 +11,7 @@ import os
 import subprocess
 import tempfile
 
-from fj_osc_actions.simulator import seed
+from fj_osc_actions_simulator import seed
 from tests.functional import base
 
 #: Text a hostile or broken API could return.

@@ -1,7 +1,7 @@
 """The seed, written through Nova's own objects (runs inside the Nova process).
 
 The servers, request IDs, times, users, hosts, tracebacks and details are
-those of the simulator's seed (``fj_osc_actions.simulator.seed``, imported),
+those of the simulator's seed (``fj_osc_actions_simulator.seed``, imported),
 so one request can be sent to both and the answers compared. Times are set
 with oslo.utils' time override, the only clock Nova's objects read.
 
@@ -17,15 +17,15 @@ from typing import Any
 
 # The simulator's own constants (one seed, so that a request can be sent to
 # both and the answers compared); the short request names are used by the tests.
-from fj_osc_actions.simulator.seed import (
+from fj_osc_actions_simulator.seed import (
     APP_A, APP_B, DB_01, LOCK_TRACEBACK, MIGRATION_TRACEBACK, OLD_01, OTHER_01,
     REBOOT_DETAILS, TRACEBACK, WEB_01, request_id)
-from fj_osc_actions.simulator.seed import CLOUD_STOP_REQUEST as NULL_USER_REQ  # noqa: F401
-from fj_osc_actions.simulator.seed import DELETE_REQUEST as DELETE_REQ  # noqa: F401
-from fj_osc_actions.simulator.seed import FAILED_MIGRATION_REQUEST as MIGRATION_REQ  # noqa: F401
-from fj_osc_actions.simulator.seed import FAILED_REBOOT_REQUEST as FAILED_REQ  # noqa: F401
-from fj_osc_actions.simulator.seed import RETRIED_REBOOT_REQUEST as RETRY_REQ  # noqa: F401
-from fj_osc_actions.simulator.seed import RUNNING_SNAPSHOT_REQUEST as RUNNING_REQ  # noqa: F401
+from fj_osc_actions_simulator.seed import CLOUD_STOP_REQUEST as NULL_USER_REQ  # noqa: F401
+from fj_osc_actions_simulator.seed import DELETE_REQUEST as DELETE_REQ  # noqa: F401
+from fj_osc_actions_simulator.seed import FAILED_MIGRATION_REQUEST as MIGRATION_REQ  # noqa: F401
+from fj_osc_actions_simulator.seed import FAILED_REBOOT_REQUEST as FAILED_REQ  # noqa: F401
+from fj_osc_actions_simulator.seed import RETRIED_REBOOT_REQUEST as RETRY_REQ  # noqa: F401
+from fj_osc_actions_simulator.seed import RUNNING_SNAPSHOT_REQUEST as RUNNING_REQ  # noqa: F401
 from tests.realnova import stubs
 
 MIGRATION_DETAILS = "Live migration failed: MessagingTimeout (seeded failure)"

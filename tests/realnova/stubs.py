@@ -26,7 +26,7 @@ import threading
 from typing import Any, Callable, Iterable
 from urllib import parse
 
-from fj_osc_actions.simulator.seed import (DOMAIN_ID, DOMAIN_NAME, OTHER_PROJECT_ID,  # noqa: F401
+from fj_osc_actions_simulator.seed import (DOMAIN_ID, DOMAIN_NAME, OTHER_PROJECT_ID,  # noqa: F401
                                            OTHER_PROJECT_NAME, PROJECT_ID, PROJECT_NAME, REGION)
 
 PROJECTS = {PROJECT_ID: PROJECT_NAME, OTHER_PROJECT_ID: OTHER_PROJECT_NAME}

@@ -140,7 +140,7 @@ class FidelityTest(base.RealNovaTestCase):
     def setUpClass(cls) -> None:
         super().setUpClass()
         try:
-            from fj_osc_actions.simulator import Simulator
+            from fj_osc_actions_simulator import Simulator
         except ImportError as error:  # pragma: no cover - the simulator is being refactored
             raise unittest.SkipTest(f"no simulator: {error}")
         cls.sim = Simulator().start()

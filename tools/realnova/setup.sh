@@ -14,11 +14,13 @@ start=$(date +%s)
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 stamp="$VENV/.realnova-installed"
 want=$(cat tools/realnova/constraints.txt setup.cfg requirements.txt test-requirements.txt \
+    simulator/pyproject.toml \
     | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
     "$VENV/bin/pip" install -q -c tools/realnova/constraints.txt "$NOVA" \
         -r requirements.txt -r test-requirements.txt
     "$VENV/bin/pip" install -q --no-deps -e .
+    "$VENV/bin/pip" install -q -c tools/realnova/constraints.txt -e ./simulator
     echo "$want" > "$stamp"
 fi
 echo "realnova: $VENV ready ($NOVA) in $(( $(date +%s) - start ))s"

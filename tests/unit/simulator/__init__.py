@@ -9,8 +9,8 @@ from typing import Any
 
 import requests
 
-from fj_osc_actions.simulator import ManualClock, Simulator
-from fj_osc_actions.simulator import seed
+from fj_osc_actions_simulator import ManualClock, Simulator
+from fj_osc_actions_simulator import seed
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir,
                         "fixtures")

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from fj_osc_actions.simulator.seed import PROJECT_ID, WEB_01
+from fj_osc_actions_simulator.seed import PROJECT_ID, WEB_01
 from tests.unit.simulator import TIMEOUT, SimTestCase, password_auth
 
 ACTIONS_PATH = f"/v2.1/{PROJECT_ID}/servers/{WEB_01}/os-instance-actions"

@@ -16,9 +16,9 @@ import unittest
 import requests
 import yaml
 
-from fj_osc_actions.simulator import Simulator, cli, seed
-from fj_osc_actions.simulator.seed import PROJECT_ID as PROJECT, WEB_01
-from fj_osc_actions.simulator.store import build_store
+from fj_osc_actions_simulator import Simulator, cli, seed
+from fj_osc_actions_simulator.seed import PROJECT_ID as PROJECT, WEB_01
+from fj_osc_actions_simulator.store import build_store
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir,
                                     os.pardir, os.pardir))
@@ -28,7 +28,7 @@ class CliProcessTest(unittest.TestCase):
 
     def start(self, *args):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "fj_osc_actions.simulator.cli", "--port", "0"]
+            [sys.executable, "-m", "fj_osc_actions_simulator.cli", "--port", "0"]
             + list(args),
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -110,7 +110,7 @@ class CliProcessTest(unittest.TestCase):
         self.assertEqual("", proc.stderr.read())
 
     def test_bad_data_file_fails(self):
-        r = subprocess.run([sys.executable, "-m", "fj_osc_actions.simulator.cli",
+        r = subprocess.run([sys.executable, "-m", "fj_osc_actions_simulator.cli",
                             "--port", "0", "--data", "/nonexistent/x.yaml"],
                            cwd=ROOT, capture_output=True, text=True, timeout=60)
         self.assertEqual(2, r.returncode)
@@ -154,7 +154,7 @@ class CliParseTest(unittest.TestCase):
 class CliRefusesTest(unittest.TestCase):
 
     def run_cli(self, *argv):
-        return subprocess.run([sys.executable, "-m", "fj_osc_actions.simulator.cli", *argv],
+        return subprocess.run([sys.executable, "-m", "fj_osc_actions_simulator.cli", *argv],
                               cwd=ROOT, capture_output=True, text=True, timeout=60)
 
     def test_ports_out_of_range(self):

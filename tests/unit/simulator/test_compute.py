@@ -2,8 +2,8 @@
 
 from urllib.parse import parse_qs, urlsplit
 
-from fj_osc_actions.simulator import seed
-from fj_osc_actions.simulator.seed import OLD_01, PROJECT_ID as PROJECT, WEB_01
+from fj_osc_actions_simulator import seed
+from fj_osc_actions_simulator.seed import OLD_01, PROJECT_ID as PROJECT, WEB_01
 from tests.unit.simulator import SimTestCase, load_observed, rid
 
 WEB_RIDS = list(seed.WEB_01_REQUESTS)

@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from fj_osc_actions.simulator.faults import parse_fault_option
-from fj_osc_actions.simulator import seed
-from fj_osc_actions.simulator.seed import WEB_01
+from fj_osc_actions_simulator.faults import parse_fault_option
+from fj_osc_actions_simulator import seed
+from fj_osc_actions_simulator.seed import WEB_01
 from tests.unit.simulator import TIMEOUT, SimTestCase, password_auth, rid
 
 

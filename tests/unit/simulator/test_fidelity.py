@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from fj_osc_actions.simulator.seed import WEB_01
+from fj_osc_actions_simulator.seed import WEB_01
 from tests.unit.simulator import OBSERVED, SAMPLES, SimTestCase, load_observed, rid
 
 CALLERS = {"admin": "admin", "member": "demo", "none": None}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fj_osc_actions.simulator import seed
+from fj_osc_actions_simulator import seed
 from tests.unit.simulator import SimTestCase
 
 FLEET = 50

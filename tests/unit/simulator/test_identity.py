@@ -7,8 +7,8 @@ from keystoneauth1 import discover
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
-from fj_osc_actions.simulator import Simulator, seed
-from fj_osc_actions.simulator.seed import DOMAIN_NAME as DOMAIN, PROJECT_ID as PROJECT, WEB_01
+from fj_osc_actions_simulator import Simulator, seed
+from fj_osc_actions_simulator.seed import DOMAIN_NAME as DOMAIN, PROJECT_ID as PROJECT, WEB_01
 from tests.unit.simulator import SimTestCase, load_observed, password_auth
 
 UNAUTHORIZED = {"error": {"code": 401, "title": "Unauthorized", "message":

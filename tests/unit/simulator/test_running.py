@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import unittest
 
-from fj_osc_actions.simulator import Simulator, seed
-from fj_osc_actions.simulator.clock import MANUAL_CLOCK_START
-from fj_osc_actions.simulator.seed import (BATCH_01, FAILING_REBOOT_REQUEST,
+from fj_osc_actions_simulator import Simulator, seed
+from fj_osc_actions_simulator.clock import MANUAL_CLOCK_START
+from fj_osc_actions_simulator.seed import (BATCH_01, FAILING_REBOOT_REQUEST,
                                            LONG_SNAPSHOT_REQUEST, RUNNING_REBOOT_REQUEST,
                                            WEB_02, WEB_03)
-from fj_osc_actions.simulator.store import epoch_time
+from fj_osc_actions_simulator.store import epoch_time
 from tests.unit.simulator import TIMEOUT, SimTestCase
 
 START = "2026-03-02T00:00:00.000000"  # the manual clock's start

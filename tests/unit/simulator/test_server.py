@@ -12,7 +12,7 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 from openstack import config as os_config
 
-from fj_osc_actions.simulator import Simulator, seed
+from fj_osc_actions_simulator import Simulator, seed
 from tests.unit.simulator import TIMEOUT, SimTestCase
 
 

@@ -10,10 +10,10 @@ import unittest
 import requests
 import yaml
 
-from fj_osc_actions.simulator import Simulator, seed
-from fj_osc_actions.simulator.compute import host_id
-from fj_osc_actions.simulator.seed import PROJECT_ID as PROJECT, WEB_01
-from fj_osc_actions.simulator.store import build_store
+from fj_osc_actions_simulator import Simulator, seed
+from fj_osc_actions_simulator.compute import host_id
+from fj_osc_actions_simulator.seed import PROJECT_ID as PROJECT, WEB_01
+from fj_osc_actions_simulator.store import build_store
 from tests.unit.simulator import SimTestCase, password_auth, rid
 
 CUSTOM = {

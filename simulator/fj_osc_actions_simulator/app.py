@@ -26,14 +26,14 @@ from urllib.parse import quote, unquote
 from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from fj_osc_actions.simulator.clock import Clock
-from fj_osc_actions.simulator.compute import ComputeService, parse_version, version_text
-from fj_osc_actions.simulator.faults import FaultQueue, FaultResponder
-from fj_osc_actions.simulator.identity import IdentityService, TokenStore
-from fj_osc_actions.simulator.protocol import (HTTP_REASONS, NOVA_UNEXPECTED_ERROR, ApiError,
+from fj_osc_actions_simulator.clock import Clock
+from fj_osc_actions_simulator.compute import ComputeService, parse_version, version_text
+from fj_osc_actions_simulator.faults import FaultQueue, FaultResponder
+from fj_osc_actions_simulator.identity import IdentityService, TokenStore
+from fj_osc_actions_simulator.protocol import (HTTP_REASONS, NOVA_UNEXPECTED_ERROR, ApiError,
                                                RequestContext, json_response, keystone_error,
                                                nova_error)
-from fj_osc_actions.simulator.store import Store
+from fj_osc_actions_simulator.store import Store
 
 LoggedRequest = collections.namedtuple(
     "LoggedRequest", "method path query status microversion request_id")

@@ -1,7 +1,7 @@
 """The seeded demo data, and the names and IDs that tests and tools use.
 
 Everything here is plain data in the data-file format of
-:mod:`fj_osc_actions.simulator.store`; import the constants rather than
+:mod:`fj_osc_actions_simulator.store`; import the constants rather than
 retyping an ID or a password.
 """
 

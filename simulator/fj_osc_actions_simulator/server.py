@@ -8,10 +8,10 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from fj_osc_actions.simulator import seed
-from fj_osc_actions.simulator.app import LoggedRequest, SimulatorApp
-from fj_osc_actions.simulator.clock import Clock, SystemClock
-from fj_osc_actions.simulator.store import DataSource, build_store
+from fj_osc_actions_simulator import seed
+from fj_osc_actions_simulator.app import LoggedRequest, SimulatorApp
+from fj_osc_actions_simulator.clock import Clock, SystemClock
+from fj_osc_actions_simulator.store import DataSource, build_store
 
 HOST = "127.0.0.1"
 MAX_PORT = 65535
@@ -38,26 +38,26 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log(self, type: str, message: str, *args: Any) -> None:
         if type == "error":
-            logging.getLogger("fj_osc_actions.simulator").error(message.rstrip(), *args)
+            logging.getLogger("fj_osc_actions_simulator").error(message.rstrip(), *args)
 
 
 class Simulator:
     """A local FJcloud-O region.  Binds 127.0.0.1 only.
 
     :param data: None (seeded demo data), a dict, or a path to a .json/.yaml
-        file (format: :mod:`fj_osc_actions.simulator.store`).
+        file (format: :mod:`fj_osc_actions_simulator.store`).
     :param token_ttl: token lifetime in seconds (FJcloud-O: 3 hours).
     :param page_size: Nova's ``[api]max_limit`` for the actions list.
     :param max_microversion: highest compute microversion served.
     :param bulk_actions: >0 adds server ``bulk-01`` with that many actions.
     :param servers: >0 adds a fleet of that many servers ``fleet-001``...
-        (:func:`~fj_osc_actions.simulator.seed.fleet_servers`).
+        (:func:`~fj_osc_actions_simulator.seed.fleet_servers`).
     :param running_seconds: how long the seeded running reboots last.
     :param port: TCP port, 0 = a free one.
     :param latency_ms: a delay before every answer (identity and compute),
         like the round trip to a real region.
     :param clock: where time comes from (default the system clock); a
-        :class:`~fj_osc_actions.simulator.clock.ManualClock` moves only when told.
+        :class:`~fj_osc_actions_simulator.clock.ManualClock` moves only when told.
     """
 
     def __init__(self, data: DataSource = None, *, token_ttl: float = 10800,

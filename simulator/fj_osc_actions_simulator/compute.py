@@ -18,11 +18,11 @@ from urllib.parse import quote, urlencode
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from fj_osc_actions.simulator.clock import Clock
-from fj_osc_actions.simulator.identity import Token, TokenStore
-from fj_osc_actions.simulator.protocol import (RequestContext, compute_unauthorized, json_response,
+from fj_osc_actions_simulator.clock import Clock
+from fj_osc_actions_simulator.identity import Token, TokenStore
+from fj_osc_actions_simulator.protocol import (RequestContext, compute_unauthorized, json_response,
                                                nova_error)
-from fj_osc_actions.simulator.store import (ActionRecord, EventRecord, ServerRecord, Store,
+from fj_osc_actions_simulator.store import (ActionRecord, EventRecord, ServerRecord, Store,
                                             parse_time)
 
 Version = tuple[int, int]

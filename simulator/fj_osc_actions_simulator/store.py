@@ -1,7 +1,7 @@
 """The simulator's in-memory data: loading a data file, and the indexed store.
 
 Data file format (JSON or YAML, the structure of
-:func:`fj_osc_actions.simulator.seed.seed_data`)::
+:func:`fj_osc_actions_simulator.seed.seed_data`)::
 
     domains:                      # the FJcloud-O contract number is the domain
       - {id: d0000000000000000000000000000001, name: C0000000001}
@@ -81,7 +81,7 @@ import json
 import os
 from typing import Any, Mapping, Union
 
-from fj_osc_actions.simulator import seed
+from fj_osc_actions_simulator import seed
 
 DataSource = Union[None, Mapping[str, Any], str, "os.PathLike[str]"]  # a runtime alias
 

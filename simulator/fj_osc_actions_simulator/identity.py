@@ -13,11 +13,11 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from fj_osc_actions.simulator import seed
-from fj_osc_actions.simulator.clock import Clock
-from fj_osc_actions.simulator.protocol import (RequestContext, json_response, keystone_error,
+from fj_osc_actions_simulator import seed
+from fj_osc_actions_simulator.clock import Clock
+from fj_osc_actions_simulator.protocol import (RequestContext, json_response, keystone_error,
                                                keystone_unauthorized)
-from fj_osc_actions.simulator.store import Store
+from fj_osc_actions_simulator.store import Store
 
 KEYSTONE_VERSION = "v3.14"
 _MALFORMED = ("The server could not comply with the request since it is either malformed "

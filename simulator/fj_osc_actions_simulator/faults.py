@@ -17,8 +17,8 @@ from urllib.parse import unquote
 
 from werkzeug.wrappers import Response
 
-from fj_osc_actions.simulator.clock import Clock
-from fj_osc_actions.simulator.protocol import (NOVA_UNEXPECTED_ERROR, UNAUTHORIZED_BODY,
+from fj_osc_actions_simulator.clock import Clock
+from fj_osc_actions_simulator.protocol import (NOVA_UNEXPECTED_ERROR, UNAUTHORIZED_BODY,
                                                RequestContext, json_response, nova_error)
 
 #: Faults without a parameter.

@@ -34,9 +34,9 @@ import threading
 import time
 from typing import Any, Sequence
 
-from fj_osc_actions.simulator import seed
-from fj_osc_actions.simulator.faults import FAULT_NAMES, TIMED_FAULTS, parse_fault_option
-from fj_osc_actions.simulator.server import MAX_PORT, Simulator
+from fj_osc_actions_simulator import seed
+from fj_osc_actions_simulator.faults import FAULT_NAMES, TIMED_FAULTS, parse_fault_option
+from fj_osc_actions_simulator.server import MAX_PORT, Simulator
 
 PROG = "fj-osc-actions-simulator"
 CLOUD_NAME = "fjcloud-sim"
@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 def dump_data(args: argparse.Namespace) -> int:
     import yaml
 
-    from fj_osc_actions.simulator.store import read_data
+    from fj_osc_actions_simulator.store import read_data
     data = read_data(args.data, args.running_seconds, args.servers, time.time())
     if args.bulk_actions > 0:
         data.setdefault("servers", []).append(seed.bulk_server(args.bulk_actions))

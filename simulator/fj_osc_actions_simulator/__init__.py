@@ -2,7 +2,7 @@
 
 Usage::
 
-    from fj_osc_actions.simulator import Simulator
+    from fj_osc_actions_simulator import Simulator
     with Simulator() as sim:
         env = sim.os_env("demo")      # OS_* variables of a login as demo
 
@@ -24,12 +24,12 @@ __all__ = ["Simulator", "LoggedRequest", "ManualClock"]
 
 def __getattr__(name: str) -> Any:
     if name == "Simulator":
-        from fj_osc_actions.simulator.server import Simulator
+        from fj_osc_actions_simulator.server import Simulator
         return Simulator
     if name == "LoggedRequest":
-        from fj_osc_actions.simulator.app import LoggedRequest
+        from fj_osc_actions_simulator.app import LoggedRequest
         return LoggedRequest
     if name == "ManualClock":
-        from fj_osc_actions.simulator.clock import ManualClock
+        from fj_osc_actions_simulator.clock import ManualClock
         return ManualClock
     raise AttributeError(name)
