@@ -11,6 +11,7 @@ Options::
     --running-seconds S   how long the reboots running at start last (3)
     --max-microversion X.Y  highest compute microversion (default 2.104)
     --latency MS          delay every answer by MS milliseconds (default 0)
+    --password-delay S    each password login takes S seconds more (default 0)
     --fault NAME[:TIMES]  queue a fault for compute requests; repeatable.
                           TIMES = how many requests it hits, in order;
                           omitted or 0 = every compute request (always).
@@ -99,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--latency", type=_not_negative(float), default=0, metavar="MS",
                         help="delay every answer by MS milliseconds, like the round trip "
                              "to a real region (default 0)")
+    parser.add_argument("--password-delay", type=_not_negative(float), default=0,
+                        metavar="SECONDS",
+                        help="each password login takes SECONDS more, like Keystone hashing "
+                             "the password; token logins do not (default 0)")
     faults = ", ".join([*FAULT_NAMES, *(timed.syntax() for timed in TIMED_FAULTS.values())])
     parser.add_argument("--fault", action="append", default=[], type=_fault_option,
                         metavar="NAME[:TIMES]",
@@ -165,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         max_microversion=args.max_microversion,
                         bulk_actions=args.bulk_actions, servers=args.servers,
                         running_seconds=args.running_seconds, port=args.port,
-                        latency_ms=args.latency)
+                        latency_ms=args.latency, password_delay=args.password_delay)
     except (OSError, ValueError) as error:
         return _error(error)
     for fault, times in args.fault:

@@ -91,11 +91,14 @@ class TokenStore:
 
 
 class IdentityService:
-    def __init__(self, store: Store, tokens: TokenStore, token_ttl: float, clock: Clock) -> None:
+    def __init__(self, store: Store, tokens: TokenStore, token_ttl: float, clock: Clock,
+                 password_delay: float = 0) -> None:
         self.store = store
         self.tokens = tokens
         self.token_ttl = float(token_ttl)
         self.clock = clock
+        #: Seconds a password check takes (real Keystone hashes it); token logins are fast.
+        self.password_delay = float(password_delay)
 
     # -- handlers -------------------------------------------------------
     def versions(self, context: RequestContext) -> Response:
@@ -155,6 +158,8 @@ class IdentityService:
                       methods: list[Any]) -> tuple[dict[str, Any], float | None]:
         """The user, and the expiry a token login keeps (None: a new one)."""
         if "password" in methods:
+            if self.password_delay:
+                self.clock.sleep(self.password_delay)
             credentials = (identity.get("password") or {}).get("user") or {}
             if credentials.get("id") is None and credentials.get("domain") is None:
                 raise keystone_error(400, "Bad Request",

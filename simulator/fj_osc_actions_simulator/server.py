@@ -56,6 +56,8 @@ class Simulator:
     :param port: TCP port, 0 = a free one.
     :param latency_ms: a delay before every answer (identity and compute),
         like the round trip to a real region.
+    :param password_delay: seconds each password login takes on top (real
+        Keystone hashes the password); token logins do not wait.
     :param clock: where time comes from (default the system clock); a
         :class:`~fj_osc_actions_simulator.clock.ManualClock` moves only when told.
     """
@@ -64,9 +66,12 @@ class Simulator:
                  page_size: int = 1000, max_microversion: str = "2.104",
                  bulk_actions: int = 0, servers: int = 0,
                  running_seconds: float = seed.RUNNING_SECONDS, port: int = 0,
-                 latency_ms: float = 0, clock: Clock | None = None) -> None:
+                 latency_ms: float = 0, password_delay: float = 0,
+                 clock: Clock | None = None) -> None:
         if not 0 <= int(port) <= MAX_PORT:
             raise ValueError(f"port must be 0 to {MAX_PORT} (0: a free port)")
+        if password_delay < 0:
+            raise ValueError("password_delay must be >= 0")
         self.clock = clock if clock is not None else SystemClock()
         if servers < 0 or running_seconds < 0:
             raise ValueError("servers and running_seconds must be >= 0")
@@ -75,6 +80,7 @@ class Simulator:
         self.app = SimulatorApp(self.store, self.clock, token_ttl=token_ttl,
                                 page_size=page_size, max_microversion=max_microversion,
                                 latency_ms=latency_ms)
+        self.app.identity.password_delay = float(password_delay)
         self._port = int(port)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
