@@ -1,9 +1,9 @@
 #!/bin/sh
 # Each check, written once: run-tests.sh runs them all, tox runs one per env.
-#   sh tools/check.sh pep8|unit|functional|realnova|docs
+#   sh tools/check.sh pep8|unit|functional|realnova|docs|build
 set -eu
 cd "$(dirname "$0")/.."
-case "${1:?usage: check.sh pep8|unit|functional|realnova|docs}" in
+case "${1:?usage: check.sh pep8|unit|functional|realnova|docs|build}" in
 pep8)
     flake8 fj_osc_actions simulator tests tools ;;
 unit)
@@ -15,6 +15,9 @@ realnova)
 docs)
     sphinx-build -q -W --keep-going -b html -d doc/build/doctrees/en doc/source doc/build/html/en
     sphinx-build -q -W --keep-going -b html -d doc/build/doctrees/ja doc/source/ja doc/build/html/ja ;;
+build)
+    # sdist and wheel from a clean clone, twine, PyPI's rules, installs (own venv)
+    sh tools/check-build.sh ;;
 *)
     echo "check.sh: unknown check '$1'" >&2
     exit 2 ;;
