@@ -117,17 +117,15 @@ class ActionsClient(api.ComputeAPI):
         then the action itself.
         """
         validation.check_id(server, validation.SERVER)
-        limit = 1 if self.microversion >= mv.PAGING else None
-        query = self._list_query(limit, None, None, None)
         server_id, newest = self._as_name_if_missing(
-            server, lambda server_id: (server_id, next(self._actions(server_id, query), None))
+            server, lambda server_id: (server_id, self._newest_request_id(server_id))
         )
-        if newest is None or not newest.request_id:
+        if newest is None:
             raise errors.ActionNotFound(
                 _("Server {server!r} has no actions in {where}.").format(
                     server=server, where=self.where())
             )
-        return self._get_action(server_id, newest.request_id)
+        return self._get_action(server_id, newest)
 
     def last_failed_action(
         self, server: str, *, changes_since: str | None = None
@@ -199,23 +197,31 @@ class ActionsClient(api.ComputeAPI):
         on_poll: Callable[[models.InstanceAction], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> models.InstanceAction:
-        """Poll the action and its server until the action has ended (see
-        ``waiting.action_ended``); the final state of the action.
+        """Poll the action until it has ended (``waiting.action_ended``); its
+        final state.
 
-        Raises ``errors.WaitTimedOut`` after ``timeout`` seconds (default
-        ``waiting.DEFAULT_TIMEOUT``).
+        Each poll reads the action; once its events have finished, the
+        server; and only when the server has a task state, its newest
+        action (one ``limit=1`` list request). Raises ``errors.WaitTimedOut``
+        after ``timeout`` seconds (default ``waiting.DEFAULT_TIMEOUT``).
         """
         if timeout is None:
             timeout = waiting.DEFAULT_TIMEOUT
         server_id = str(action.instance_uuid)
         request_id = str(action.request_id)
 
-        def fetch() -> tuple[models.InstanceAction, dict[str, Any] | None]:
-            return self._get_action(server_id, request_id), self.get_server(server_id)
+        def poll() -> tuple[models.InstanceAction, bool]:
+            current = self._get_action(server_id, request_id)
+            if not waiting.events_finished(current):
+                return current, False
+            server = self.get_server(server_id)
+            newest = self._newest_request_id(server_id) if waiting.needs_newest(
+                current, server) else None
+            return current, waiting.action_ended(current, server, newest)
 
         try:
             return waiting.wait_for_action(
-                fetch, timeout=timeout, on_poll=on_poll, clock=clock, sleep=self.pause
+                poll, timeout=timeout, on_poll=on_poll, clock=clock, sleep=self.pause
             )
         except waiting.WaitTimeout:
             raise errors.WaitTimedOut(
@@ -328,6 +334,12 @@ class ActionsClient(api.ComputeAPI):
         if "instanceAction" not in body:
             raise errors.unexpected(target, _("no 'instanceAction' in the response"))
         return self._parse(target, models.InstanceAction.from_api, body["instanceAction"])
+
+    def _newest_request_id(self, server_id: str) -> str | None:
+        """The request ID of the server's newest action (None: it has none)."""
+        limit = 1 if self.microversion >= mv.PAGING else None
+        newest = next(self._actions(server_id, self._list_query(limit, None, None, None)), None)
+        return newest.request_id if newest is not None and newest.request_id else None
 
     def _list_query(
         self,

@@ -15,6 +15,7 @@ import re
 import ssl
 from typing import Any, Iterator
 
+import requests
 from keystoneauth1 import exceptions as ksa_exceptions
 
 from fj_osc_actions.i18n import N_, _
@@ -79,11 +80,23 @@ class BadRequest(ActionsError):
 
 
 class ApiError(ActionsError):
-    """Any other HTTP error status (5xx included)."""
+    """Any other HTTP error status (5xx included), or a failed login."""
+
+
+class ServiceFailure(ApiError):
+    """5xx or 429 that the retries did not get past: worth trying again later."""
 
 
 class EndpointUnreachable(ActionsError):
     """Connection refused, DNS failure, TLS failure or timeout."""
+
+
+class ConnectionLost(EndpointUnreachable):
+    """A timeout, or a connection reset or cut mid-response: worth trying again."""
+
+
+#: The failures that say "try again", not "this will never work".
+TRANSIENT = (ServiceFailure, ConnectionLost)
 
 
 class WaitTimedOut(ActionsError):
@@ -172,7 +185,7 @@ _SERVER_NOT_FOUND = (ServerNotFound, N_(
     "with `openstack server list`; actions of a deleted server need "
     "--os-compute-api-version {deleted_servers} or later (using {microversion})."
 ))
-_SERVER_FAILURE = (ApiError, N_(
+_SERVER_FAILURE = (ServiceFailure, N_(
     "The compute API failed for {what} in {where} (HTTP {status} {reason}): "
     "{detail}. Try again later; if it persists, give the request id below to "
     "FJcloud-O support."
@@ -218,6 +231,8 @@ def from_response(response: Any, target: Target) -> ActionsError:
         error_class, template = _STATUS_MESSAGES[status]
     else:
         error_class, template = _SERVER_FAILURE if status >= 500 else _OTHER_STATUS
+        if status == 429:
+            error_class = ServiceFailure
     message = _(template).format(
         what=target.what(),
         where=target.where(),
@@ -323,6 +338,21 @@ _LOGIN_REFUSED = N_(
 _LOGIN_FAILED = N_("Login failed at the identity service ({region}): {reason}.")
 
 
+#: Standard-library exceptions of a connection that was there and went away.
+_LOST = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError,
+         http.client.IncompleteRead, http.client.RemoteDisconnected, TimeoutError)
+_LOST_IN_REQUESTS = (requests.exceptions.ChunkedEncodingError, requests.exceptions.Timeout)
+
+
+def _lost_on_the_way(error: BaseException) -> bool:
+    """A timeout or a connection reset or cut: not refused, not DNS, not TLS."""
+    if isinstance(error, ksa_exceptions.SSLError):
+        return False
+    if isinstance(error, ksa_exceptions.ConnectTimeout):
+        return True
+    return any(isinstance(link, _LOST + _LOST_IN_REQUESTS) for link in _chain(error))
+
+
 def _from_transport(error: BaseException, peer_name: str, region: str | None) -> ActionsError | None:
     url = _TRANSPORT_URL.search(one_line(error, limit=4000))
     if url:
@@ -334,7 +364,8 @@ def _from_transport(error: BaseException, peer_name: str, region: str | None) ->
     reason = transport_reason(error)
     for class_name, template in _TRANSPORT_MESSAGES:
         if isinstance(error, getattr(ksa_exceptions, class_name)):
-            return EndpointUnreachable(_(template).format(peer=peer, reason=reason))
+            error_class = ConnectionLost if _lost_on_the_way(error) else EndpointUnreachable
+            return error_class(_(template).format(peer=peer, reason=reason))
     # With raise_exc=False, HTTP exceptions only come from the login.
     if isinstance(error, ksa_exceptions.Unauthorized):
         return Unauthorized(_(_LOGIN_REFUSED).format(region=region_text(region)))

@@ -6,9 +6,11 @@ changes with a progress display.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from fj_osc_actions import formatting
+from fj_osc_actions import models
 from fj_osc_actions.i18n import _
 
 #: A progress line is shown only for more servers than this.
@@ -30,24 +32,45 @@ class ProgressLine:
 
 
 class EventReporter:
-    """While waiting: one stderr line when an event starts and when it ends."""
+    """While waiting: one stderr line when an event starts and one when it ends.
+
+    Events are followed by their identity (name and start time), never by
+    their place in the list: Nova lists them newest first, so a new event
+    comes first. The lines of one poll are in the order things happened.
+    """
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
-        self._started: set[int] = set()
-        self._finished: set[int] = set()
+        self._started: set[tuple[str | None, str | None]] = set()
+        self._finished: set[tuple[str | None, str | None]] = set()
 
     def __call__(self, action: Any) -> None:
-        for index, event in enumerate(action.events or ()):
+        happened: list[tuple[datetime.datetime, int, str]] = []
+        for event in action.events or ():
+            identity = (event.name, event.start_time)
             name = formatting.escape_controls(event.name or "?")
-            if index not in self._started:
-                self._started.add(index)
-                self._stream.write(_("started   {event}").format(event=name) + "\n")
-            if not event.running and index not in self._finished:
-                self._finished.add(index)
-                self._stream.write(
-                    _("finished  {event}  {result}  ({duration})").format(
-                        event=name, result=event.result, duration=formatting.event_duration(event)
-                    ) + "\n"
-                )
+            started, finished = _when(event.start_time), _when(event.finish_time)
+            if identity not in self._started:
+                self._started.add(identity)
+                happened.append((started, _STARTS, _("started   {event}").format(event=name)))
+            if not event.running and identity not in self._finished:
+                self._finished.add(identity)
+                # At the same time, an event ends before the next one starts;
+                # an event of no duration starts before it ends.
+                order = _ENDS_INSTANTLY if finished <= started else _ENDS
+                happened.append((finished, order, _(
+                    "finished  {event}  {result}  ({duration})").format(
+                        event=name, result=event.result,
+                        duration=formatting.event_duration(event))))
+        for _moment, _order, line in sorted(happened, key=lambda item: item[:2]):
+            self._stream.write(line + "\n")
         self._stream.flush()
+
+
+_ENDS, _STARTS, _ENDS_INSTANTLY = 0, 1, 2
+_UNKNOWN_TIME = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
+
+
+def _when(value: str | None) -> datetime.datetime:
+    """An event's time for ordering; an unknown one sorts last."""
+    return models.parse_time(value) or _UNKNOWN_TIME

@@ -1,13 +1,22 @@
 """Waiting for a running action to end, and what its outcome was.
 
-``action_ended`` and ``failed_event`` are pure functions of what the API
-returned; ``wait_for_action`` polls gently until the first is true. The
-clock and the sleep are parameters, so that tests need no real time.
+``action_ended``, ``needs_newest`` and ``failed_event`` are pure functions
+of what the API returned; ``wait_for_action`` polls gently until the action
+has ended. The clock and the sleep are parameters, so that tests need no
+real time.
+
+Nova's facts behind the end rule (``nova/compute/api.py``,
+``nova/db/main/api.py``): a server's task state belongs to the operation
+running now, which is its newest action; Nova refuses most new actions
+while a task state is set, so the next action usually starts right after
+the one being waited for. An older action whose events have all finished
+has ended, whatever the server is doing now.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import time
 from typing import Any, Callable
 
@@ -20,24 +29,63 @@ FIRST_DELAY = 1.0
 MAX_DELAY = 5.0
 DELAY_GROWTH = 1.5
 TASK_STATE = "OS-EXT-STS:task_state"
+_OLDEST = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 
-#: Errors that say "try again", not "this will never work".
-TRANSIENT_ERRORS = (errors.EndpointUnreachable, errors.ApiError)
+#: Errors that say "try again" (5xx, 429, timeouts, connections reset or
+#: cut), not "this will never work": only these do not end a wait.
+TRANSIENT_ERRORS = errors.TRANSIENT
 
 
-def action_ended(action: models.InstanceAction, server: dict[str, Any] | None) -> bool:
-    """Every event has finished and the server has no task (or is deleted)."""
+def events_finished(action: models.InstanceAction) -> bool:
+    """Every event the API returned has finished (True when it returned none).
+
+    A retry that Nova recorded on the first event of its name counts as
+    finished (``models.finished_as_a_retry``).
+    """
     events = action.events or ()
-    if any(event.finish_time is None and not models.finished_as_a_retry(event, events)
-           for event in events):
+    return all(event.finish_time is not None or models.finished_as_a_retry(event, events)
+               for event in events)
+
+
+def _busy(server: dict[str, Any] | None) -> bool:
+    return server is not None and server.get(TASK_STATE) is not None
+
+
+def needs_newest(action: models.InstanceAction, server: dict[str, Any] | None) -> bool:
+    """Whether the end rule needs the server's newest request ID: only when
+    every event has finished and the server has a task state."""
+    return events_finished(action) and _busy(server)
+
+
+def action_ended(
+    action: models.InstanceAction,
+    server: dict[str, Any] | None,
+    newest_request_id: str | None = None,
+) -> bool:
+    """Whether the action has ended.
+
+    Ended: every event finished (or none returned), and the server is
+    deleted (None), has no task state, or has a newer action than this one
+    (``newest_request_id``, asked only when ``needs_newest``; None: not known).
+    """
+    if not events_finished(action):
         return False
-    return server is None or server.get(TASK_STATE) is None
+    if not _busy(server):
+        return True
+    return newest_request_id is not None and newest_request_id != action.request_id
 
 
 def failed_event(action: models.InstanceAction) -> models.ActionEvent | None:
-    """The event that failed (the last one with result Error), if any."""
-    failed = [event for event in action.events or () if event.result == models.ERROR]
-    return failed[-1] if failed else None
+    """The newest event whose result is Error, by start time (a tie: the one
+    Nova lists first), if any. A failed live migration has two: the newer
+    compute event with the details, and the conductor event that wraps it."""
+    failed = [(index, event) for index, event in enumerate(action.events or ())
+              if event.result == models.ERROR]
+    if not failed:
+        return None
+    newest = max(failed, key=lambda item: (
+        models.parse_time(item[1].start_time) or _OLDEST, -item[0]))
+    return newest[1]
 
 
 def action_failed(action: models.InstanceAction) -> bool:
@@ -49,6 +97,12 @@ def last_line(text: Any) -> str | None:
     return lines[-1] if lines else None
 
 
+def failure_reason(event: models.ActionEvent) -> str | None:
+    """Why an event failed: the last line of its details (admins, 2.84+),
+    else of its traceback (admins), else None (members see neither)."""
+    return last_line(event.extra.get("details")) or last_line(event.traceback)
+
+
 def failure_line(action: models.InstanceAction, server: str) -> str:
     """One line: which action failed, the failed event, its result and why."""
     event = failed_event(action)
@@ -56,7 +110,7 @@ def failure_line(action: models.InstanceAction, server: str) -> str:
         return _("Action {action} ({request_id}) of server {server!r} failed.").format(
             action=action.action, request_id=action.request_id, server=server
         )
-    why = last_line(event.extra.get("details")) or last_line(event.traceback)
+    why = failure_reason(event)
     line = _(
         "Action {action} ({request_id}) of server {server!r} failed: event {event} "
         "ended with {result}"
@@ -79,30 +133,34 @@ class Poller:
         return current
 
 
+#: One poll: the action as it is now, and whether it has ended.
+Poll = Callable[[], "tuple[models.InstanceAction, bool]"]
+
+
 def wait_for_action(
-    fetch: Callable[[], tuple[models.InstanceAction, dict[str, Any] | None]],
+    poll: Poll,
     *,
     timeout: float = DEFAULT_TIMEOUT,
     on_poll: Callable[[models.InstanceAction], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Any] = time.sleep,
 ) -> models.InstanceAction:
-    """Poll ``fetch`` (the action and its server) until the action has ended.
+    """Poll until the action has ended; its final state.
 
-    Transient errors (5xx, 429, connection failures) do not end the wait;
-    past ``timeout`` seconds, ``WaitTimeout``.
+    Transient errors (``TRANSIENT_ERRORS``) do not end the wait; any other
+    error does, at once. Past ``timeout`` seconds, ``WaitTimeout``.
     """
     deadline = clock() + timeout
     poller = Poller()
     while True:
         try:
-            action, server = fetch()
+            action, ended = poll()
         except TRANSIENT_ERRORS:
-            action, server = None, None
+            action, ended = None, False
         if action is not None:
             if on_poll:
                 on_poll(action)
-            if action_ended(action, server):
+            if ended:
                 return action
         delay = poller.next_delay()
         if clock() + delay > deadline:

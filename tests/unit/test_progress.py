@@ -46,3 +46,46 @@ class EventReporterTest(unittest.TestCase):
             "finished  compute_reboot_instance  Success  (7.0s)",
             "started   \\x1b]0;title\\x07",
         ], stream.getvalue().splitlines())
+
+    def test_a_multi_event_action_growing_newest_first_as_nova_lists_it(self):
+        # A resize as Nova returns it while it runs: each new event comes
+        # first in the list (action_events_get: created_at desc, id desc).
+        def ev(name, start, finish=None):
+            return {"event": name, "start_time": f"2026-02-23T10:00:{start:02d}.000000",
+                    "finish_time": None if finish is None else
+                    f"2026-02-23T10:00:{finish:02d}.000000",
+                    "result": None if finish is None else "Success"}
+
+        stream = io.StringIO()
+        report = progress.EventReporter(stream)
+        report(action(ev("conductor_migrate_server", 0)))
+        report(action(ev("compute_prep_resize", 2), ev("conductor_migrate_server", 0, 2)))
+        report(action(ev("compute_resize_instance", 4, 7), ev("compute_prep_resize", 2, 4),
+                      ev("conductor_migrate_server", 0, 2)))
+        report(action(ev("compute_finish_resize", 8, 9), ev("compute_resize_instance", 4, 7),
+                      ev("compute_prep_resize", 2, 4), ev("conductor_migrate_server", 0, 2)))
+        self.assertEqual([
+            "started   conductor_migrate_server",
+            "finished  conductor_migrate_server  Success  (2.0s)",
+            "started   compute_prep_resize",
+            "finished  compute_prep_resize  Success  (2.0s)",
+            "started   compute_resize_instance",
+            "finished  compute_resize_instance  Success  (3.0s)",
+            "started   compute_finish_resize",
+            "finished  compute_finish_resize  Success  (1.0s)",
+        ], stream.getvalue().splitlines())
+
+    def test_a_retry_of_the_same_name_is_an_event_of_its_own(self):
+        first = {"event": "compute_reboot_instance", "start_time": "2026-01-15T09:00:03",
+                 "finish_time": "2026-01-15T09:00:33", "result": "Error"}
+        retry = {"event": "compute_reboot_instance", "start_time": "2026-01-15T09:00:40",
+                 "finish_time": None, "result": None}
+        stream = io.StringIO()
+        report = progress.EventReporter(stream)
+        report(action(first))
+        report(action(retry, first))
+        self.assertEqual([
+            "started   compute_reboot_instance",
+            "finished  compute_reboot_instance  Error  (30.0s)",
+            "started   compute_reboot_instance",
+        ], stream.getvalue().splitlines())

@@ -36,26 +36,50 @@ IDLE = {"id": fakes.SERVER_ID, waiting.TASK_STATE: None}
 BUSY = {"id": fakes.SERVER_ID, waiting.TASK_STATE: "rebooting"}
 
 
+OTHER_REQUEST = "req-99999999-0000-4000-8000-999999999999"
+
+
 class ActionEndedTest(unittest.TestCase):
     def test_truth_table(self):
         finished = [event("a"), event("b")]
+        running = [event("a"), running_event("b")]
+        this = fakes.FAILED_REQUEST
         cases = [
-            # (events, server, ended)
-            (finished, IDLE, True),
-            (finished, BUSY, False),
-            (finished, None, True),                     # server deleted
-            ([event("a"), running_event("b")], IDLE, False),
-            ([running_event("a")], None, False),       # deleted, events not finished yet
-            ([], IDLE, True),
-            ([], BUSY, False),
-            (None, IDLE, True),                         # events not returned: the server decides
-            (None, BUSY, False),
-            (None, None, True),
-            (finished, {"id": fakes.SERVER_ID}, True),  # no task_state key at all
+            # (events, server, the server's newest request ID (None: not asked), ended)
+            (finished, IDLE, None, True),
+            (finished, BUSY, this, False),            # the task state is this action's
+            (finished, BUSY, OTHER_REQUEST, True),    # the task state is a newer action's
+            (finished, BUSY, None, False),            # busy, and nobody asked which is newest
+            (finished, None, None, True),             # server deleted
+            (running, IDLE, None, False),
+            (running, BUSY, OTHER_REQUEST, False),    # an older action, still running
+            ([running_event("a")], None, None, False),  # deleted, events not finished yet
+            ([], IDLE, None, True),
+            ([], BUSY, this, False),
+            ([], BUSY, OTHER_REQUEST, True),
+            (None, IDLE, None, True),                  # events not returned (below 2.51)
+            (None, BUSY, this, False),
+            (None, BUSY, OTHER_REQUEST, True),
+            (None, None, None, True),
+            (finished, {"id": fakes.SERVER_ID}, None, True),  # no task_state key at all
         ]
-        for events, server, ended in cases:
+        for events, server, newest, ended in cases:
+            with self.subTest(events=events, server=server, newest=newest):
+                self.assertIs(ended, waiting.action_ended(action(events), server, newest))
+
+    def test_the_newest_action_is_asked_for_only_when_it_decides(self):
+        cases = [
+            ([event("a")], BUSY, True),
+            ([event("a")], IDLE, False),
+            ([event("a")], None, False),
+            ([running_event("a")], BUSY, False),
+            (None, BUSY, True),
+            ([], BUSY, True),
+            (None, IDLE, False),
+        ]
+        for events, server, needed in cases:
             with self.subTest(events=events, server=server):
-                self.assertIs(ended, waiting.action_ended(action(events), server))
+                self.assertIs(needed, waiting.needs_newest(action(events), server))
 
     def test_event_with_finish_time_but_no_result_has_ended(self):
         self.assertTrue(waiting.action_ended(action([event(result=None)]), IDLE))
@@ -66,6 +90,24 @@ class FailureTest(unittest.TestCase):
     def test_failed_event_picks_the_error_event(self):
         events = [event("first"), event("bad", result="Error"), event("last")]
         self.assertEqual("bad", waiting.failed_event(action(events)).name)
+
+    def test_failed_event_is_the_newest_error_by_start_time(self):
+        # A failed live migration, newest first as Nova lists it: the compute
+        # event with the details, then the conductor event that wraps it.
+        compute = event("compute_check_can_live_migrate_destination", result="Error",
+                        start_time="2026-02-23T10:00:02.000000", details="pre-check failed")
+        conductor = event("conductor_live_migrate_instance", result="Error",
+                          start_time="2026-02-23T10:00:01.000000")
+        self.assertEqual("compute_check_can_live_migrate_destination",
+                         waiting.failed_event(action([compute, conductor])).name)
+        # by time, not by place: the same events in the other order
+        self.assertEqual("compute_check_can_live_migrate_destination",
+                         waiting.failed_event(action([conductor, compute])).name)
+
+    def test_a_tie_in_start_time_goes_to_the_event_nova_lists_first(self):
+        first = event("listed_first", result="Error")
+        second = event("listed_second", result="Error")
+        self.assertEqual("listed_first", waiting.failed_event(action([first, second])).name)
         self.assertIsNone(waiting.failed_event(action([event("ok")])))
         self.assertIsNone(waiting.failed_event(action(None)))
         self.assertIsNone(waiting.failed_event(action([running_event()])))
@@ -146,9 +188,9 @@ class WaitForActionTest(unittest.TestCase):
     def test_returns_the_final_state_once_ended(self):
         clock = FakeClock()
         done = action([event()])
-        fetch, calls = self.script((action([running_event()]), BUSY),
-                                   (action([event()]), BUSY),
-                                   (done, IDLE))
+        fetch, calls = self.script((action([running_event()]), False),
+                                   (action([event()]), False),
+                                   (done, True))
         polled = []
         result = waiting.wait_for_action(fetch, clock=clock, sleep=clock.sleep,
                                          on_poll=polled.append)
@@ -159,7 +201,7 @@ class WaitForActionTest(unittest.TestCase):
 
     def test_ended_at_once_means_no_sleep(self):
         clock = FakeClock()
-        fetch, calls = self.script((action([event()]), None))
+        fetch, calls = self.script((action([event()]), True))
         waiting.wait_for_action(fetch, clock=clock, sleep=clock.sleep)
         self.assertEqual([], clock.sleeps)
         self.assertEqual(1, len(calls))
@@ -167,25 +209,33 @@ class WaitForActionTest(unittest.TestCase):
     def test_transient_errors_do_not_end_the_wait(self):
         clock = FakeClock()
         done = action([event()])
-        fetch, calls = self.script(errors.ApiError("HTTP 503"),
-                                   errors.EndpointUnreachable("connection reset"),
-                                   errors.ApiError("HTTP 429"),
-                                   (done, IDLE))
+        fetch, calls = self.script(errors.ServiceFailure("HTTP 503"),
+                                   errors.ConnectionLost("connection reset"),
+                                   errors.ServiceFailure("HTTP 429"),
+                                   errors.ConnectionLost("no answer within the timeout"),
+                                   (done, True))
         polled = []
         self.assertIs(done, waiting.wait_for_action(fetch, clock=clock, sleep=clock.sleep,
                                                     on_poll=polled.append))
-        self.assertEqual(4, len(calls))
+        self.assertEqual(5, len(calls))
         self.assertEqual([done], polled)
 
-    def test_other_errors_end_the_wait(self):
-        clock = FakeClock()
-        fetch, _calls = self.script(errors.Forbidden("HTTP 403"))
-        with self.assertRaises(errors.Forbidden):
-            waiting.wait_for_action(fetch, clock=clock, sleep=clock.sleep)
+    def test_other_errors_end_the_wait_at_once(self):
+        for error in (errors.Forbidden("HTTP 403"), errors.BadRequest("HTTP 400"),
+                      errors.ApiError("HTTP 409"), errors.ApiError("Login failed"),
+                      errors.Unauthorized("HTTP 401"),
+                      errors.EndpointUnreachable("TLS failed"),
+                      errors.EndpointUnreachable("Connection refused")):
+            with self.subTest(error=error):
+                clock = FakeClock()
+                fetch, calls = self.script(error, (action([event()]), True))
+                with self.assertRaises(type(error)):
+                    waiting.wait_for_action(fetch, clock=clock, sleep=clock.sleep)
+                self.assertEqual((1, []), (len(calls), clock.sleeps))
 
     def test_timeout_raises_wait_timeout_without_sleeping_past_it(self):
         clock = FakeClock()
-        fetch, calls = self.script((action([running_event()]), BUSY))
+        fetch, calls = self.script((action([running_event()]), False))
         with self.assertRaises(waiting.WaitTimeout) as caught:
             waiting.wait_for_action(fetch, timeout=20, clock=clock, sleep=clock.sleep)
         self.assertEqual(20, caught.exception.timeout)
@@ -195,7 +245,7 @@ class WaitForActionTest(unittest.TestCase):
 
     def test_timeout_while_only_errors(self):
         clock = FakeClock()
-        fetch, _calls = self.script(errors.ApiError("HTTP 500"))
+        fetch, _calls = self.script(errors.ServiceFailure("HTTP 500"))
         with self.assertRaises(waiting.WaitTimeout):
             waiting.wait_for_action(fetch, timeout=3, clock=clock, sleep=clock.sleep)
         self.assertEqual([1.0, 1.5], clock.sleeps)
@@ -217,16 +267,66 @@ class ClientWaitTest(fakes.MockedCloudTestCase):
     def running(self):
         return action([running_event()])
 
-    def test_polls_action_and_server_until_ended(self):
+    def test_polls_action_then_server_until_ended(self):
         body = fakes.observed("show_failed_admin_2.84")["body"]
         running = {"instanceAction": dict(body["instanceAction"],
                                           events=[running_event()])}
-        self.m.get(fakes.EAST + SHOW_PATH, [{"json": running}, {"json": body}, {"json": body}])
-        self.m.get(fakes.EAST + SERVER_PATH, [{"json": {"server": BUSY}}, {"json": {"server": BUSY}},
-                                              {"json": {"server": IDLE}}])
+        show = self.m.get(fakes.EAST + SHOW_PATH, [{"json": running}, {"json": body}])
+        server = self.m.get(fakes.EAST + SERVER_PATH, json={"server": IDLE})
         final = self.client.wait_for_action(self.running(), clock=self.clock)
         self.assertEqual(body["instanceAction"], final.raw)
-        self.assertEqual([1.0, 1.5], self.waits)
+        self.assertEqual([1.0], self.waits)
+        # the server is read only once the events have finished
+        self.assertEqual((2, 1), (show.call_count, server.call_count))
+
+    def newest_is(self, request_id):
+        listing = {"instanceActions": [{"request_id": request_id, "action": "createImage",
+                                        "instance_uuid": fakes.SERVER_ID}]}
+        return self.m.get(fakes.EAST + SHOW_PATH.rsplit("/", 1)[0], json=listing)
+
+    def test_busy_server_with_a_newer_action_ends_the_wait_at_once(self):
+        # Nova: the task state belongs to the newest action (a snapshot now
+        # running), not to this finished reboot.
+        body = fakes.observed("show_failed_admin_2.84")["body"]
+        self.m.get(fakes.EAST + SHOW_PATH, json=body)
+        self.m.get(fakes.EAST + SERVER_PATH, json={"server": dict(BUSY, **{
+            waiting.TASK_STATE: "image_uploading"})})
+        listing = self.newest_is(OTHER_REQUEST)
+        final = self.client.wait_for_action(self.running(), clock=self.clock)
+        self.assertEqual(body["instanceAction"], final.raw)
+        self.assertEqual([], self.waits)
+        self.assertEqual(1, listing.call_count)
+        self.assertEqual({"limit": ["1"]}, listing.last_request.qs)
+
+    def test_busy_server_whose_newest_action_is_this_one_keeps_waiting(self):
+        body = fakes.observed("show_failed_admin_2.84")["body"]
+        self.m.get(fakes.EAST + SHOW_PATH, json=body)
+        self.m.get(fakes.EAST + SERVER_PATH, [{"json": {"server": BUSY}},
+                                              {"json": {"server": IDLE}}])
+        listing = self.newest_is(fakes.FAILED_REQUEST)
+        self.client.wait_for_action(self.running(), clock=self.clock)
+        self.assertEqual([1.0], self.waits)
+        self.assertEqual(1, listing.call_count)  # not asked once the server is idle
+
+    def test_a_client_error_ends_the_wait_at_once(self):
+        body = fakes.observed("show_failed_admin_2.84")["body"]
+        show = self.m.get(fakes.EAST + SHOW_PATH, json=body)
+        self.m.get(fakes.EAST + SERVER_PATH, status_code=409,
+                   json={"conflictingRequest": {"code": 409, "message": "busy"}})
+        with self.assertRaises(errors.ApiError) as caught:
+            self.client.wait_for_action(self.running(), clock=self.clock)
+        self.assertNotIsInstance(caught.exception, errors.TRANSIENT)
+        self.assertIn("409", str(caught.exception))
+        self.assertEqual(([], 1), (self.waits, show.call_count))
+
+    def test_a_server_failure_is_waited_out(self):
+        body = fakes.observed("show_failed_admin_2.84")["body"]
+        self.m.get(fakes.EAST + SHOW_PATH, json=body)
+        self.m.get(fakes.EAST + SERVER_PATH, [
+            {"status_code": 500, "json": {"computeFault": {"code": 500, "message": "boom"}}},
+            {"json": {"server": IDLE}}])
+        self.client.wait_for_action(self.running(), clock=self.clock)
+        self.assertEqual([1.0], self.waits)
 
     def test_deleted_server_ends_the_wait(self):
         body = fakes.observed("show_failed_admin_2.84")["body"]
@@ -240,7 +340,6 @@ class ClientWaitTest(fakes.MockedCloudTestCase):
         body = fakes.observed("show_failed_admin_2.84")["body"]
         running = {"instanceAction": dict(body["instanceAction"], events=[running_event()])}
         self.m.get(fakes.EAST + SHOW_PATH, json=running)
-        self.m.get(fakes.EAST + SERVER_PATH, json={"server": BUSY})
         with self.assertRaises(errors.WaitTimedOut) as caught:
             self.client.wait_for_action(self.running(), timeout=12, clock=self.clock)
         message = str(caught.exception)
