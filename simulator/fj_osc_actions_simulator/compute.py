@@ -152,10 +152,17 @@ class ListQuery:
         return self.changes_before is None or action.updated <= self.changes_before
 
 
-#: The status Nova shows for a task state (else the server's own status).
+#: The status Nova shows for an active server's task state (else the
+#: server's own status): ``nova/api/openstack/common.py`` ``_STATE_MAP``.
 TASK_STATUS = {"rebooting": "REBOOT", "reboot_pending": "REBOOT", "reboot_started": "REBOOT",
                "rebooting_hard": "HARD_REBOOT", "reboot_pending_hard": "HARD_REBOOT",
-               "reboot_started_hard": "HARD_REBOOT"}
+               "reboot_started_hard": "HARD_REBOOT", "updating_password": "PASSWORD",
+               "rebuilding": "REBUILD", "rebuild_block_device_mapping": "REBUILD",
+               "rebuild_spawning": "REBUILD", "migrating": "MIGRATING",
+               "resize_prep": "RESIZE", "resize_migrating": "RESIZE",
+               "resize_migrated": "RESIZE", "resize_finish": "RESIZE"}
+#: The vm_state behind a status where the two names differ.
+VM_STATE = {"VERIFY_RESIZE": "resized", "SHUTOFF": "stopped"}
 
 
 class ComputeService:
@@ -249,8 +256,9 @@ class ComputeService:
             return {"id": server.id, "name": server.name, "links": links}
         now = self.clock.now()
         task_state = self.store.task_state(server, now)
-        status = self.store.status(server, now)
-        status = TASK_STATUS.get(task_state or "", status)
+        own_status = self.store.status(server, now)
+        status = TASK_STATUS.get(task_state or "", own_status) if own_status == "ACTIVE" \
+            else own_status
         launched = server.created.replace("Z", "").replace("+00:00", "") + ".000000" \
             if server.created else None
         return {
@@ -273,7 +281,7 @@ class ComputeService:
             "OS-SRV-USG:launched_at": launched,
             "OS-SRV-USG:terminated_at": None,
             "OS-EXT-STS:task_state": task_state,
-            "OS-EXT-STS:vm_state": self.store.status(server, now).lower(),
+            "OS-EXT-STS:vm_state": VM_STATE.get(own_status, own_status.lower()),
             "OS-EXT-STS:power_state": 1 if status in ("ACTIVE", "REBOOT", "HARD_REBOOT") else 4,
             "os-extended-volumes:volumes_attached": [],
             "security_groups": [{"name": "default"}],

@@ -40,6 +40,7 @@ BULK_01 = "b0000000-0000-4000-8000-00000000b001"
 WEB_02 = "c9a7e5b3-4b2e-4f70-8c1a-3e5f7a9b1c02"
 WEB_03 = "d0b8f6c4-5c3f-4a81-9d2b-4f6a8b0c2d03"
 BATCH_01 = "e2c9a7d5-6d4a-4b92-8e3c-5a7b9c1d3e04"
+DB_02 = "f3dab8e6-7e5b-4ca3-9f4d-6b8c0d2e4f05"
 
 #: How long the running reboots of web-02 and web-03 last by default (seconds).
 RUNNING_SECONDS = 3.0
@@ -58,7 +59,10 @@ def request_id(number: int) -> str:
 WEB_01_REQUESTS = tuple(request_id(number) for number in range(6, 0, -1))
 #: web-01: a failed reboot, with a traceback and details.
 FAILED_REBOOT_REQUEST = request_id(4)
-#: web-01: a snapshot whose event is still running (no finish time).
+#: web-01: a snapshot whose event never finished, and the server has no task
+#: state: an *orphaned* event, as Nova leaves one when nova-compute restarts
+#: in the middle of an operation (the task state is cleared at its start-up,
+#: the event row is not finished). ``--wait`` on it waits until its timeout.
 RUNNING_SNAPSHOT_REQUEST = request_id(6)
 #: web-01: an action started by the cloud (user and project null).
 CLOUD_STOP_REQUEST = request_id(2)
@@ -78,8 +82,29 @@ RUNNING_REBOOT_REQUEST = request_id(82)
 #: the server's status becomes ERROR).
 FAILING_REBOOT_REQUEST = request_id(84)
 #: batch-01: a snapshot running for LONG_RUNNING_SECONDS (task state
-#: "image_uploading").
+#: "image_uploading"): a busy server, whose older actions have ended.
 LONG_SNAPSHOT_REQUEST = request_id(86)
+#: batch-01's create (finished) and a reboot that failed before the snapshot.
+BATCH_CREATE_REQUEST = request_id(85)
+BATCH_FAILED_REBOOT_REQUEST = request_id(87)
+#: db-02: a live migration whose pre-check failed: two Error events, the
+#: newer compute event with the details and the conductor event wrapping it.
+PRECHECK_FAILED_REQUEST = request_id(89)
+#: db-02: a resize running when the simulator starts (task state
+#: "resize_migrating"), its four events one after another over
+#: 2 x RUNNING_SECONDS; the server is VERIFY_RESIZE once it has ended.
+RUNNING_RESIZE_REQUEST = request_id(90)
+RESIZE_EVENTS = ("conductor_migrate_server", "compute_prep_resize",
+                 "compute_resize_instance", "compute_finish_resize")
+PRECHECK_DETAILS = ("Migration pre-check error: Unable to migrate "
+                    "e2c9a7d5: the destination compute-3 has not enough memory "
+                    "(seeded failure)")
+PRECHECK_TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    "  File \"/usr/lib/python3/dist-packages/nova/conductor/tasks/live_migrate.py\","
+    " line 383, in _check_requested_destination\n"
+    "nova.exception.MigrationPreCheckError: Migration pre-check error: not enough memory\n"
+)
 
 TRACEBACK = (
     '  File "/usr/lib/python3/dist-packages/nova/compute/utils.py", line 1483,'
@@ -308,16 +333,55 @@ def _running_action(name: str, number: int, event_name: str, seconds: float,
 
 
 def _running_servers(seconds: float) -> list[dict[str, Any]]:
+    batch = _running_server(BATCH_01, "batch-01", 22, 85, _running_action(
+        "createImage", 86, "compute_snapshot_instance", LONG_RUNNING_SECONDS,
+        "image_uploading"))
+    failed_reboot = event("compute_reboot_instance", "2026-02-22T10:00:12.000000",
+                          "2026-02-22T10:00:19.000000", "Error", traceback=TRACEBACK,
+                          details=REBOOT_DETAILS)
+    batch["actions"].insert(1, action("reboot", 87, "2026-02-22T10:00:00.000000",
+                                      "2026-02-22T10:00:19.000000", [failed_reboot],
+                                      message="Error"))
     return [
         _running_server(WEB_02, "web-02", 20, 81, _running_action(
             "reboot", 82, "compute_reboot_instance", seconds, "rebooting")),
         _running_server(WEB_03, "web-03", 21, 83, _running_action(
             "reboot", 84, "compute_reboot_instance", seconds, "rebooting",
             {"traceback": TRACEBACK, "details": REBOOT_DETAILS})),
-        _running_server(BATCH_01, "batch-01", 22, 85, _running_action(
-            "createImage", 86, "compute_snapshot_instance", LONG_RUNNING_SECONDS,
-            "image_uploading")),
+        batch,
+        _db02(seconds),
     ]
+
+
+def _db02(seconds: float) -> dict[str, Any]:
+    """A busy server (a resize running) with an older create and an older
+    failed live migration."""
+    server = _running_server(DB_02, "db-02", 23, 88, _running_resize(seconds))
+    day = "2026-02-23T"
+    events = [
+        event("conductor_live_migrate_instance", day + "10:00:01.000000",
+              day + "10:00:04.000000", "Error", host="controller-1"),
+        event("compute_check_can_live_migrate_destination", day + "10:00:02.000000",
+              day + "10:00:04.000000", "Error", traceback=PRECHECK_TRACEBACK,
+              details=PRECHECK_DETAILS, host="compute-3")]
+    server["actions"].insert(1, action("live-migration", 89, day + "10:00:00.000000",
+                                       day + "10:00:04.000000", events, user="admin",
+                                       message="Error"))
+    return server
+
+
+def _running_resize(seconds: float) -> Action:
+    """A resize over 2 x ``seconds``: four events one after another."""
+    total = 2 * seconds
+    spans = ((0.0, 0.2), (0.25, 0.45), (0.5, 0.8), (0.85, 1.0))
+    hosts = ("controller-1", "compute-3", "compute-2", "compute-3")
+    return {"action": "resize", "request_id": request_id(90), "user_id": "admin",
+            "project_id": PROJECT_ID, "message": None,
+            "running": {"seconds": total, "result": "Success",
+                        "task_state": "resize_migrating", "status_after": "VERIFY_RESIZE"},
+            "events": [{"event": name, "start": begin * total, "finish": end * total,
+                        "host": host}
+                       for name, (begin, end), host in zip(RESIZE_EVENTS, spans, hosts)]}
 
 
 def _user(name: str, roles: dict[str, list[str]]) -> dict[str, Any]:

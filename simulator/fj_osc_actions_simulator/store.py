@@ -48,24 +48,31 @@ An action may instead be *running*: it starts when the simulator starts (or
 when :meth:`Store.restart_running_actions` is called) and ends some seconds
 later by the simulator's clock; its own times are then ignored::
 
-          - action: reboot
-            request_id: req-00000082-0000-4000-8000-000000000082
+          - action: resize
+            request_id: req-00000090-0000-4000-8000-000000000090
             user_id: demo
             project_id: 6f70656e737461636b20342065766572
             running:
-              seconds: 3            # how long it runs
-              result: Error         # how it ends: Success (default) or Error
-              task_state: rebooting # the server's OS-EXT-STS:task_state meanwhile
-              status_after: ERROR   # optional: the server's status once it has ended
-            events:                 # they start with the action and end with it;
-              - event: compute_reboot_instance     # details and traceback are
-                details: "..."                     # shown once it has ended
-                traceback: "..."
+              seconds: 6            # how long it runs
+              result: Success       # how its events end by default: Success or Error
+              task_state: resize_migrating  # the server's OS-EXT-STS:task_state meanwhile
+              status_after: VERIFY_RESIZE   # optional: the server's status once it has ended
+            events:                 # each runs from ``start`` to ``finish`` seconds
+              - event: conductor_migrate_server  # after the action started (default:
+                start: 0                         # 0 and the action's end), and ends
+                finish: 1.2                      # with ``result`` (default: the
+              - event: compute_prep_resize       # action's); details and traceback
+                start: 1.5                       # are shown once it has ended
+                finish: 2.7
 
-While it runs, its events have no finish time and no result, its
-``updated_at`` is the current time, and the server's task state is set; when
-it ends, every event gets the finish time and the result, and a failed
-action the message ``Error``.  A server's running actions are its newest.
+As Nova records them (``nova/db/main/api.py`` ``action_event_start`` and
+``action_event_finish``): an event is listed from the moment it starts, with
+no finish time and no result until it ends; the action's ``updated_at`` is
+the last time one of its events started or finished (its start time before
+that); its message becomes ``Error`` when an event ends with ``Error``; and
+the server's task state is set until the action has ended, then cleared.
+Nova lists an action's events newest first. A server's running actions are
+its newest.
 
 Only ``servers`` is required in a data file; missing ``domains``, ``projects``
 and ``users`` are taken from the seed.  Actions need ``action`` and
@@ -133,6 +140,12 @@ class EventRecord:
     #: None: computed per request, like Nova (see compute.host_id).
     host_id: str | None
     details: str | None
+    #: Of a running action's event: when it starts and ends, in seconds after
+    #: the action started (None: at the action's end), and how it ends
+    #: (None: as the action does).
+    run_start: float = 0.0
+    run_finish: float | None = None
+    run_result: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -177,18 +190,26 @@ class ActionRecord:
         """The action at ``now`` (epoch seconds), running ones started at ``started_at``."""
         if self.running is None:
             return self
-        end = started_at + self.running.seconds
-        ended = now >= end
-        start_time, moment = epoch_time(started_at), min(now, end)
-        events = [dataclasses.replace(
-            event, start_time=start_time, finish_time=epoch_time(end) if ended else None,
-            result=self.running.result if ended else None,
-            traceback=event.traceback if ended else None,
-            details=event.details if ended else None) for event in self.events]
+        elapsed = now - started_at
+        events, moments, failed = [], [0.0], False
+        for event in self.events:
+            if elapsed < event.run_start:
+                continue  # not started yet: Nova has no row for it
+            end = self.running.seconds if event.run_finish is None else event.run_finish
+            ended = elapsed >= end
+            result = (event.run_result or self.running.result) if ended else None
+            failed = failed or result == "Error"
+            moments += [event.run_start] + ([end] if ended else [])
+            events.append(dataclasses.replace(
+                event, start_time=epoch_time(started_at + event.run_start),
+                finish_time=epoch_time(started_at + end) if ended else None, result=result,
+                traceback=event.traceback if ended else None,
+                details=event.details if ended else None))
+        updated = started_at + max(moments)
         return dataclasses.replace(
-            self, start_time=start_time, updated_at=epoch_time(moment), events=events,
-            message="Error" if ended and self.running.result == "Error" else None,
-            started=_naive_utc(started_at), updated=_naive_utc(moment))
+            self, start_time=epoch_time(started_at), updated_at=epoch_time(updated),
+            events=events, message="Error" if failed else None,
+            started=_naive_utc(started_at), updated=_naive_utc(updated))
 
     def runs_at(self, started_at: float, now: float) -> bool:
         return self.running is not None and now < started_at + self.running.seconds
@@ -223,6 +244,7 @@ def epoch_time(epoch: float) -> str:
 
 
 def _event_record(data: Mapping[str, Any], server_host: str) -> EventRecord:
+    run_finish = data.get("finish")
     return EventRecord(
         event=data.get("event"),
         start_time=_nova_time(data.get("start_time")),
@@ -232,6 +254,9 @@ def _event_record(data: Mapping[str, Any], server_host: str) -> EventRecord:
         host=data.get("host", server_host),
         host_id=data.get("hostId"),
         details=data.get("details"),
+        run_start=float(data.get("start", 0.0)),
+        run_finish=None if run_finish is None else float(run_finish),
+        run_result=data.get("result"),
     )
 
 

@@ -287,7 +287,7 @@ class ServersTest(SimTestCase):
     def test_list_and_name_filter(self):
         r = self.get("/servers")
         names = sorted(s["name"] for s in r.json()["servers"])
-        self.assertEqual(["app", "app", "batch-01", "db-01", "web-01", "web-02", "web-03"],
+        self.assertEqual(["app", "app", "batch-01", "db-01", "db-02", "web-01", "web-02", "web-03"],
                          names)
         for s in r.json()["servers"]:
             self.assertEqual({"id", "links", "name"}, set(s))
@@ -316,7 +316,7 @@ class ServersPagingTest(SimTestCase):
     """GET /servers pages like Nova: limit, marker, a servers_links next link."""
 
     sim_kwargs = {"page_size": 2}
-    NAMES = ["app", "app", "batch-01", "db-01", "web-01", "web-02", "web-03"]
+    NAMES = ["app", "app", "batch-01", "db-01", "db-02", "web-01", "web-02", "web-03"]
 
     def names(self, pages):
         return [s["name"] for page in pages for s in page["servers"]]
@@ -335,7 +335,8 @@ class ServersPagingTest(SimTestCase):
         for path in ("/servers", "/servers/detail"):
             with self.subTest(path=path):
                 pages = self.follow(path)
-                self.assertEqual([2, 2, 2, 1], [len(p["servers"]) for p in pages])
+                # 8 servers: Nova links every full page, so an empty one ends it
+                self.assertEqual([2, 2, 2, 2, 0], [len(p["servers"]) for p in pages])
                 self.assertEqual(self.NAMES, sorted(self.names(pages)))
                 self.assertNotIn("servers_links", pages[-1])
                 link = pages[0]["servers_links"][0]
@@ -358,7 +359,9 @@ class ServersPagingTest(SimTestCase):
 
     def test_limit_above_the_page_size_is_capped(self):
         self.assertEqual(2, len(self.get("/servers?limit=50").json()["servers"]))
-        r = self.get("/servers?limit=3&name=db")
+        r = self.get("/servers?limit=3&name=web-0")
+        self.assertEqual((2, True), (len(r.json()["servers"]), "servers_links" in r.json()))
+        r = self.get("/servers?limit=3&name=batch")
         self.assertEqual((1, False), (len(r.json()["servers"]), "servers_links" in r.json()))
 
     def test_bad_limit_and_marker(self):

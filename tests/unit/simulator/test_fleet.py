@@ -8,7 +8,7 @@ from fj_osc_actions_simulator import seed
 from tests.unit.simulator import SimTestCase
 
 FLEET = 50
-SEEDED_SERVERS = 7  # of demo-project, not deleted
+SEEDED_SERVERS = 8  # web-01..03, db-01, db-02, app (two), batch-01 (old-01 is deleted)
 
 
 class FleetTest(SimTestCase):

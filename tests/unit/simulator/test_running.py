@@ -6,8 +6,9 @@ import unittest
 
 from fj_osc_actions_simulator import Simulator, seed
 from fj_osc_actions_simulator.clock import MANUAL_CLOCK_START
-from fj_osc_actions_simulator.seed import (BATCH_01, FAILING_REBOOT_REQUEST,
-                                           LONG_SNAPSHOT_REQUEST, RUNNING_REBOOT_REQUEST,
+from fj_osc_actions_simulator.seed import (BATCH_01, DB_02, FAILING_REBOOT_REQUEST,
+                                           LONG_SNAPSHOT_REQUEST, PRECHECK_FAILED_REQUEST,
+                                           RUNNING_REBOOT_REQUEST, RUNNING_RESIZE_REQUEST,
                                            WEB_02, WEB_03)
 from fj_osc_actions_simulator.store import epoch_time
 from tests.unit.simulator import TIMEOUT, SimTestCase
@@ -42,7 +43,8 @@ class RunningActionsTest(SimTestCase):
         self.assertEqual(("REBOOT", "rebooting"), self.states(WEB_02))
         self.clock.advance(1.5)
         action = self.action(WEB_02, RUNNING_REBOOT_REQUEST)
-        self.assertEqual("2026-03-02T00:00:01.500000", action["updated_at"])
+        # Nova moves updated_at when an event starts or finishes, not as time passes
+        self.assertEqual(START, action["updated_at"])
         self.assertIsNone(action["events"][0]["finish_time"])
         self.assertEqual(("REBOOT", "rebooting"), self.states(WEB_02))
         self.clock.advance(1.5)
@@ -90,21 +92,77 @@ class RunningActionsTest(SimTestCase):
         ids = [a["request_id"] for a in
                self.get(self.actions_path(WEB_02), mv="2.58").json()["instanceActions"]]
         self.assertEqual([RUNNING_REBOOT_REQUEST, seed.request_id(81)], ids)
+        # db-02's resize: its second event started at 1.5 s, so updated_at is 1.5 s
         since = "?changes-since=2026-03-02T00:00:01Z"
+        ids = [a["request_id"] for a in self.get(self.actions_path(DB_02) + since,
+                                                 mv="2.58").json()["instanceActions"]]
+        self.assertEqual([RUNNING_RESIZE_REQUEST], ids)
+        # web-02's reboot: nothing happened since it started at 0 s
         ids = [a["request_id"] for a in self.get(self.actions_path(WEB_02) + since,
                                                  mv="2.58").json()["instanceActions"]]
-        self.assertEqual([RUNNING_REBOOT_REQUEST], ids)
+        self.assertEqual([], ids)
+
+    def resize(self):
+        return self.action(DB_02, RUNNING_RESIZE_REQUEST)
+
+    def test_a_resize_runs_its_events_one_after_another_newest_first(self):
+        def at(seconds):
+            return f"2026-03-02T00:00:{seconds:09.6f}"
+
+        # Written by hand: 6 s in all; the events run 0-1.2, 1.5-2.7, 3-4.8, 5.1-6.
+        expected = [
+            # (time, [(event, finish, result), newest first], updated_at)
+            (0.0, [("conductor_migrate_server", None, None)], 0.0),
+            (1.2, [("conductor_migrate_server", at(1.2), "Success")], 1.2),
+            (1.6, [("compute_prep_resize", None, None),
+                   ("conductor_migrate_server", at(1.2), "Success")], 1.5),
+            (4.0, [("compute_resize_instance", None, None),
+                   ("compute_prep_resize", at(2.7), "Success"),
+                   ("conductor_migrate_server", at(1.2), "Success")], 3.0),
+            (6.0, [("compute_finish_resize", at(6.0), "Success"),
+                   ("compute_resize_instance", at(4.8), "Success"),
+                   ("compute_prep_resize", at(2.7), "Success"),
+                   ("conductor_migrate_server", at(1.2), "Success")], 6.0),
+        ]
+        elapsed = 0.0
+        for moment, events, updated in expected:
+            self.clock.advance(moment - elapsed)
+            elapsed = moment
+            with self.subTest(at=moment):
+                action = self.resize()
+                self.assertEqual(events, [(e["event"], e["finish_time"], e["result"])
+                                          for e in action["events"]])
+                self.assertEqual(at(updated), action["updated_at"])
+                busy = moment < 6.0
+                self.assertEqual(("RESIZE", "resize_migrating") if busy else
+                                 ("VERIFY_RESIZE", None), self.states(DB_02))
+        self.assertEqual("resized", self.server(DB_02)["OS-EXT-STS:vm_state"])
+
+    def test_the_busy_server_has_older_finished_and_failed_actions(self):
+        ids = [a["request_id"] for a in
+               self.get(self.actions_path(DB_02), mv="2.58").json()["instanceActions"]]
+        self.assertEqual([RUNNING_RESIZE_REQUEST, PRECHECK_FAILED_REQUEST, seed.request_id(88)],
+                         ids)
+        failed = self.action(DB_02, PRECHECK_FAILED_REQUEST)
+        self.assertEqual([("compute_check_can_live_migrate_destination", "Error"),
+                          ("conductor_live_migrate_instance", "Error")],
+                         [(e["event"], e["result"]) for e in failed["events"]])
+        self.assertEqual(seed.PRECHECK_DETAILS, failed["events"][0]["details"])
+        ids = [a["request_id"] for a in
+               self.get(self.actions_path(BATCH_01), mv="2.58").json()["instanceActions"]]
+        self.assertEqual([LONG_SNAPSHOT_REQUEST, seed.BATCH_FAILED_REBOOT_REQUEST,
+                          seed.BATCH_CREATE_REQUEST], ids)
 
     def test_restart(self):
         self.clock.advance(10)
         self.assertEqual(("ACTIVE", None), self.states(WEB_02))
-        self.assertEqual(3, self.sim.restart_running_actions())
+        self.assertEqual(4, self.sim.restart_running_actions())
         self.assertEqual(("REBOOT", "rebooting"), self.states(WEB_02))
         self.assertEqual("2026-03-02T00:00:10.000000",
                          self.action(WEB_02, RUNNING_REBOOT_REQUEST)["start_time"])
         self.clock.advance(3)
         r = self.http.post(self.sim.url + "/_sim/running/restart", timeout=TIMEOUT)
-        self.assertEqual({"restarted": 3}, r.json())
+        self.assertEqual({"restarted": 4}, r.json())
         self.assertEqual("2026-03-02T00:00:13.000000",
                          self.action(WEB_03, FAILING_REBOOT_REQUEST)["start_time"])
         self.assertIsNone(self.action(WEB_03, FAILING_REBOOT_REQUEST)["message"])
