@@ -63,7 +63,7 @@ openstack_in() {  # openstack_in <venv> <LANG> <args...>
 target="$WORK/venv"
 "$PYTHON" -m venv "$target"
 "$target/bin/python" -m pip install -q python-openstackclient
-"$target/bin/python" -m pip freeze --all | sort > "$WORK/before"
+"$target/bin/python" -m pip list --format=freeze | sort > "$WORK/before"
 mkdir "$WORK/home"
 say "python-openstackclient $("$target/bin/python" -m pip show python-openstackclient \
     | sed -n 's/^Version: //p') in a fresh virtualenv"
@@ -71,7 +71,7 @@ say "python-openstackclient $("$target/bin/python" -m pip show python-openstackc
 installed_check() {  # installed_check <wheel|sdist> <file>
     kind=$1
     "$target/bin/python" -m pip install -q "$2" || fail "pip install of the $kind"
-    "$target/bin/python" -m pip freeze --all | sort > "$WORK/after"
+    "$target/bin/python" -m pip list --format=freeze | sort > "$WORK/after"
     added=$(comm -13 "$WORK/before" "$WORK/after" | sed 's/==.*//' | tr '\n' ' ')
     [ "$added" = "fj-osc-actions " ] || fail "installing the $kind added: $added(want only fj-osc-actions)"
     [ -z "$(comm -23 "$WORK/before" "$WORK/after")" ] || fail "installing the $kind changed: \

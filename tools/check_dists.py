@@ -28,6 +28,7 @@ import sys
 import tarfile
 import urllib.parse
 import zipfile
+from typing import Collection
 
 from packaging import metadata as core_metadata
 from packaging.specifiers import SpecifierSet
@@ -80,12 +81,11 @@ def python_version_problems(requires_python: str | None, classifiers: list[str])
     return problems
 
 
-def classifier_problems(classifiers: list[str]) -> list[str]:
-    """PyPI refuses unknown and deprecated classifiers."""
-    from trove_classifiers import classifiers as known, deprecated_classifiers
-
+def classifier_problems(classifiers: list[str], known: Collection[str],
+                        deprecated: Collection[str]) -> list[str]:
+    """PyPI refuses unknown and deprecated classifiers (trove-classifiers' lists)."""
     problems = [f"classifier {c!r}: unknown to PyPI" for c in classifiers if c not in known]
-    problems += [f"classifier {c!r}: deprecated" for c in classifiers if c in deprecated_classifiers]
+    problems += [f"classifier {c!r}: deprecated" for c in classifiers if c in deprecated]
     if PYTHON_CLASSIFIER + "3" not in classifiers:
         problems.append(f"classifiers: no {PYTHON_CLASSIFIER + '3'!r}")
     return problems
@@ -117,7 +117,9 @@ def metadata_problems(meta: core_metadata.Metadata, upload: bool) -> tuple[list[
     if not meta.keywords:
         problems.append("metadata: no keywords")
     classifiers = meta.classifiers or []
-    problems += classifier_problems(classifiers)
+    from trove_classifiers import classifiers as known, deprecated_classifiers
+
+    problems += classifier_problems(classifiers, known, deprecated_classifiers)
     problems += python_version_problems(str(meta.requires_python or "") or None, classifiers)
     if not meta.project_urls:
         problems.append("metadata: no Project-URL")
