@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import sys
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from osc_lib import exceptions
@@ -96,7 +97,13 @@ class _ActionsCommand(command.Command):
     def run(self, parsed_args: argparse.Namespace) -> int:
         self.closing_lines = []
         _tolerate_unencodable_output(self.app.stdout)
-        status = super().run(parsed_args)
+        try:
+            status = super().run(parsed_args)
+        finally:
+            # Token cache hook (issue 20): loaded by make_client only if it ran.
+            tokencache = sys.modules.get("fj_osc_actions.tokencache")
+            if tokencache is not None:
+                tokencache.write_back(self.app.client_manager)
         for line in self.closing_lines:
             self.app.stderr.write(line + "\n")
         return self.exit_status or status

@@ -32,6 +32,10 @@ def make_client(instance: Any) -> Any:
     # before they have checked their input; log in as OSC would, now.
     instance._auth_required = True
     instance.setup_auth()
+    # Token cache hook (issue 20): after OSC made its auth plugin, before
+    # the first request; commands.py writes a new login back.
+    from fj_osc_actions import tokencache
+    tokencache.attach(instance)
     return client.ActionsClient(
         instance.session,
         region_name=instance.region_name,

@@ -91,6 +91,9 @@ class FunctionalTestCase(CommandAssertions):
     def base_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
         env["HOME"] = self.home.name
+        # An empty token cache for each environment made, so that each test
+        # (and each run that does not reuse an environment) starts cold.
+        env["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="xdg-cache-", dir=self.home.name)
         env["OS_CLIENT_CONFIG_FILE"] = os.devnull
         env.pop("CLIFF_MAX_TERM_WIDTH", None)
         return env

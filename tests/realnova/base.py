@@ -51,6 +51,8 @@ class RealNovaTestCase(CommandAssertions):
         password, project, _roles = stubs.USERS[user]
         env.update({
             "HOME": self.home.name,
+            # An empty token cache for each run (each starts cold, as before the cache).
+            "XDG_CACHE_HOME": tempfile.mkdtemp(prefix="xdg-cache-", dir=self.home.name),
             "OS_CLIENT_CONFIG_FILE": os.devnull,
             "OS_AUTH_URL": self.nova.url + "/identity/v3",
             "OS_USERNAME": user,

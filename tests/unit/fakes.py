@@ -9,6 +9,7 @@ import json
 import os
 import pathlib
 import re
+import tempfile
 from typing import Any, Iterator, Mapping
 from unittest import mock
 
@@ -148,14 +149,18 @@ def clean_environment(env: Mapping[str, str]) -> Iterator[None]:
 
 
 def run_openstack(argv: list[str], env: Mapping[str, str]) -> common.CommandResult:
-    """Run the real OSC shell in-process (requests are mocked by the caller)."""
+    """Run the real OSC shell in-process (requests are mocked by the caller).
+
+    Each run starts with an empty token cache of its own (a temporary
+    XDG_CACHE_HOME), as a run did before the cache, unless ``env`` gives one.
+    """
     from openstackclient import shell
 
     forget_cached_clients()
     stdout, stderr = io.StringIO(), io.StringIO()
-    with clean_environment(env), mock.patch("sys.stdout", stdout), mock.patch(
-        "sys.stderr", stderr
-    ):
+    with tempfile.TemporaryDirectory(prefix="xdg-cache-") as cache_home, clean_environment(
+        {"XDG_CACHE_HOME": cache_home, **env}
+    ), mock.patch("sys.stdout", stdout), mock.patch("sys.stderr", stderr):
         app = shell.OpenStackShell()
         app.stdout, app.stderr = stdout, stderr
         code = app.run(argv)
