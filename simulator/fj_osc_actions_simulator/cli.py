@@ -8,6 +8,8 @@ Options::
     --page-size N         max actions per list page (Nova [api]max_limit, 1000)
     --bulk-actions N      add server bulk-01 with N actions
     --servers N           add a fleet of N servers fleet-001, ...
+    --projects N          add a contract of N projects (users ops, ops-admin)
+    --project-servers M   servers in each of those projects (6)
     --running-seconds S   how long the reboots running at start last (3)
     --max-microversion X.Y  highest compute microversion (default 2.104)
     --latency MS          delay every answer by MS milliseconds (default 0)
@@ -35,7 +37,7 @@ import threading
 import time
 from typing import Any, Sequence
 
-from fj_osc_actions_simulator import seed
+from fj_osc_actions_simulator import contract, seed
 from fj_osc_actions_simulator.faults import FAULT_NAMES, TIMED_FAULTS, parse_fault_option
 from fj_osc_actions_simulator.server import MAX_PORT, Simulator
 
@@ -91,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--servers", type=_not_negative(int), default=0, metavar="N",
                         help="add a fleet of N servers fleet-001... (every 7th with a "
                              "failed action in the last day)")
+    parser.add_argument("--projects", type=_not_negative(int), default=0, metavar="N",
+                        help="add a contract of N projects project-01... (user ops/ops-secret "
+                             "is a member of each; see the simulator docs)")
+    parser.add_argument("--project-servers", type=_not_negative(int),
+                        default=contract.DEFAULT_SERVERS, metavar="M",
+                        help=f"servers in each project of --projects (default "
+                             f"{contract.DEFAULT_SERVERS})")
     parser.add_argument("--running-seconds", type=_not_negative(float),
                         default=seed.RUNNING_SECONDS, metavar="SECONDS",
                         help="how long the reboots running at start on web-02 and web-03 "
@@ -119,7 +128,8 @@ def dump_data(args: argparse.Namespace) -> int:
     import yaml
 
     from fj_osc_actions_simulator.store import read_data
-    data = read_data(args.data, args.running_seconds, args.servers, time.time())
+    data = read_data(args.data, args.running_seconds, args.servers, time.time(), args.projects,
+                     args.project_servers)
     if args.bulk_actions > 0:
         data.setdefault("servers", []).append(seed.bulk_server(args.bulk_actions))
     sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
@@ -146,6 +156,9 @@ def banner(sim: Any) -> str:
                       (("demo", "member"), ("admin", "admin"), ("other", "other-project")))
     lines = [f"FJcloud-O simulator listening on {url}", "",
              f"# Users (domain = contract number {seed.DOMAIN_NAME}): {users}"]
+    if any(user["name"] == contract.USER for user in sim.store.users.values()):
+        lines.append(f"# Contract (--projects): {contract.USER}/{contract.PASSWORD} (member), "
+                     f"{contract.ADMIN}/{contract.ADMIN_PASSWORD} (admin)")
     lines += [f"export {name}={shlex.quote(value)}" for name, value in env.items()]
     lines += ["", "# clouds.yaml", "clouds:", f"  {CLOUD_NAME}:"]
     lines += _yaml_lines(sim.clouds_yaml_cloud("demo"), 4)
@@ -170,7 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         max_microversion=args.max_microversion,
                         bulk_actions=args.bulk_actions, servers=args.servers,
                         running_seconds=args.running_seconds, port=args.port,
-                        latency_ms=args.latency, password_delay=args.password_delay)
+                        latency_ms=args.latency, password_delay=args.password_delay,
+                        projects=args.projects, project_servers=args.project_servers)
     except (OSError, ValueError) as error:
         return _error(error)
     for fault, times in args.fault:

@@ -43,6 +43,8 @@ class Token:
     issued: float
     expires: float
     audit_id: str
+    #: Set for a login with an application credential (it cannot be rescoped).
+    application_credential_id: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -140,7 +142,10 @@ class IdentityService:
         if not isinstance(methods, list) or not methods:
             raise keystone_error(400, "Bad Request",
                                  "Invalid input for field 'identity/methods'.")
+        if "application_credential" in methods:
+            return self._issue_for_application_credential(context, identity, auth)
         user, expires = self._authenticate(identity, methods)
+        self._refuse_rescoping_an_application_credential(identity, methods, auth)
         project, roles = self._scope(auth.get("scope"), user)
         now = self.clock.now()
         token = Token(user_id=user["id"], project_id=project["id"] if project else None,
@@ -186,12 +191,87 @@ class IdentityService:
         if not isinstance(scope, dict) or "project" not in scope:
             raise keystone_unauthorized()
         project = self.store.find_project(scope["project"])
-        if project is None:
+        if project is None or project.get("enabled", True) is False:
             raise keystone_unauthorized()
         roles = list((user.get("roles") or {}).get(project["id"]) or [])
         if not roles:
             raise keystone_unauthorized()
         return project, roles
+
+    # -- several projects (the contract view) -------------------------------
+    def auth_projects(self, context: RequestContext) -> Response:
+        """``GET /v3/auth/projects``: the projects the token's user has a role on."""
+        token = self.tokens.valid(context.request.headers.get("X-Auth-Token"))
+        if token is None:
+            raise keystone_unauthorized()
+        user = self.store.users[token.user_id]
+        projects = [self.store.projects[project_id] for project_id in user.get("roles") or {}
+                    if project_id in self.store.projects]
+        url = context.base_url + "/v3"
+        return json_response({
+            "projects": [{"id": project["id"], "name": project["name"],
+                          "domain_id": project["domain_id"], "description": "",
+                          "enabled": project.get("enabled", True),
+                          "parent_id": project["domain_id"], "is_domain": False, "tags": [],
+                          "options": {}, "links": {"self": f"{url}/projects/{project['id']}"}}
+                         for project in projects],
+            "links": {"self": f"{url}/auth/projects", "previous": None, "next": None}})
+
+    def _refuse_rescoping_an_application_credential(self, identity: dict[str, Any],
+                                                    methods: list[Any],
+                                                    auth: dict[str, Any]) -> None:
+        """Keystone (``auth/plugins/token.py``): a token of an application
+        credential cannot get a scope."""
+        if "token" not in methods or not auth.get("scope"):
+            return
+        old = self.tokens.valid((identity.get("token") or {}).get("id"))
+        if old is not None and old.application_credential_id:
+            raise keystone_error(403, "Forbidden", (
+                "You are not authorized to perform the requested action: Using an "
+                "application credential token to create a scoped token is not allowed."))
+
+    def _issue_for_application_credential(self, context: RequestContext,
+                                          identity: dict[str, Any],
+                                          auth: dict[str, Any]) -> Response:
+        """The ``application_credential`` method: by ID, or by name and user."""
+        if auth.get("scope"):
+            raise keystone_error(401, "Unauthorized", (
+                "Error authenticating with application credential: Application credentials "
+                "cannot request a scope."))
+        given = identity.get("application_credential") or {}
+        user, credential = self._find_application_credential(given)
+        secret = given.get("secret")
+        if (credential is None or not isinstance(secret, str) or
+                not hmac.compare_digest(secret.encode("utf-8"),
+                                        str(credential["secret"]).encode("utf-8"))):
+            raise keystone_unauthorized()
+        project = self.store.projects.get(credential["project_id"])
+        roles = list((user.get("roles") or {}).get(credential["project_id"]) or [])
+        if project is None or project.get("enabled", True) is False or not roles:
+            raise keystone_unauthorized()
+        now = self.clock.now()
+        token = Token(user_id=user["id"], project_id=project["id"], roles=roles,
+                      methods=["application_credential"], issued=now,
+                      expires=now + self.token_ttl, audit_id=secrets.token_urlsafe(16)[:22],
+                      application_credential_id=credential["id"])
+        token_id = self.tokens.add(token)
+        response = json_response(self._token_body(token, context.base_url), 201)
+        response.headers["X-Subject-Token"] = token_id
+        return response
+
+    def _find_application_credential(
+            self, given: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        if given.get("id") is not None:
+            users = list(self.store.users.values())
+        else:
+            user = self.store.find_user(given.get("user"))
+            users = [user] if user is not None else []
+        for user in users:
+            for credential in user.get("application_credentials") or ():
+                if credential["id"] == given.get("id") or (
+                        given.get("id") is None and credential["name"] == given.get("name")):
+                    return user, credential
+        return {}, None
 
     # -- documents ----------------------------------------------------------
     def _version_document(self, base_url: str) -> dict[str, Any]:
@@ -221,7 +301,16 @@ class IdentityService:
             body["roles"] = [{"id": stable_id("role", role), "name": role}
                              for role in token.roles]
             body["catalog"] = catalog(base_url, project["id"])
+        if token.application_credential_id:
+            body["application_credential"] = {"id": token.application_credential_id,
+                                              "name": self._credential_name(token),
+                                              "restricted": True}
         return {"token": body}
+
+    def _credential_name(self, token: Token) -> str | None:
+        credentials = self.store.users[token.user_id].get("application_credentials") or ()
+        return next((credential["name"] for credential in credentials
+                     if credential["id"] == token.application_credential_id), None)
 
 
 def catalog(base_url: str, project_id: str) -> list[dict[str, Any]]:

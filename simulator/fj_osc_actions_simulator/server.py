@@ -8,7 +8,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from fj_osc_actions_simulator import seed
+from fj_osc_actions_simulator import contract, seed
 from fj_osc_actions_simulator.app import LoggedRequest, SimulatorApp
 from fj_osc_actions_simulator.clock import Clock, SystemClock
 from fj_osc_actions_simulator.store import DataSource, build_store
@@ -58,6 +58,9 @@ class Simulator:
         like the round trip to a real region.
     :param password_delay: seconds each password login takes on top (real
         Keystone hashes the password); token logins do not wait.
+    :param projects: >0 adds a contract of that many projects, users ``ops``
+        and ``ops-admin`` (:mod:`~fj_osc_actions_simulator.contract`).
+    :param project_servers: servers in each of those projects.
     :param clock: where time comes from (default the system clock); a
         :class:`~fj_osc_actions_simulator.clock.ManualClock` moves only when told.
     """
@@ -67,16 +70,18 @@ class Simulator:
                  bulk_actions: int = 0, servers: int = 0,
                  running_seconds: float = seed.RUNNING_SECONDS, port: int = 0,
                  latency_ms: float = 0, password_delay: float = 0,
+                 projects: int = 0, project_servers: int = contract.DEFAULT_SERVERS,
                  clock: Clock | None = None) -> None:
         if not 0 <= int(port) <= MAX_PORT:
             raise ValueError(f"port must be 0 to {MAX_PORT} (0: a free port)")
         if password_delay < 0:
             raise ValueError("password_delay must be >= 0")
         self.clock = clock if clock is not None else SystemClock()
-        if servers < 0 or running_seconds < 0:
-            raise ValueError("servers and running_seconds must be >= 0")
+        if servers < 0 or running_seconds < 0 or projects < 0 or project_servers < 0:
+            raise ValueError("servers, running_seconds, projects and project_servers must be >= 0")
         self.store = build_store(data, bulk_actions=bulk_actions, servers=servers,
-                                 running_seconds=running_seconds, now=self.clock.now())
+                                 running_seconds=running_seconds, now=self.clock.now(),
+                                 projects=projects, project_servers=project_servers)
         self.app = SimulatorApp(self.store, self.clock, token_ttl=token_ttl,
                                 page_size=page_size, max_microversion=max_microversion,
                                 latency_ms=latency_ms)

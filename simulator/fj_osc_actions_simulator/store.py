@@ -88,7 +88,7 @@ import json
 import os
 from typing import Any, Mapping, Union
 
-from fj_osc_actions_simulator import seed
+from fj_osc_actions_simulator import contract, seed
 
 DataSource = Union[None, Mapping[str, Any], str, "os.PathLike[str]"]  # a runtime alias
 
@@ -386,12 +386,16 @@ class Store:
 
 
 def read_data(source: DataSource, running_seconds: float = seed.RUNNING_SECONDS,
-              servers: int = 0, now: float = 0.0) -> dict[str, Any]:
+              servers: int = 0, now: float = 0.0, projects: int = 0,
+              project_servers: int = contract.DEFAULT_SERVERS) -> dict[str, Any]:
     """The data of None (the seed), a mapping, or a data file's path, plus
-    a fleet of ``servers`` generated servers (dated relative to ``now``)."""
+    a fleet of ``servers`` generated servers (dated relative to ``now``),
+    plus a contract of ``projects`` projects (:mod:`.contract`)."""
     data = _source_data(source, running_seconds)
     if servers > 0:
         data["servers"] = list(data.get("servers") or []) + seed.fleet_servers(servers, now)
+    if projects > 0:
+        contract.add_contract(data, projects, project_servers, now)
     return data
 
 
@@ -406,11 +410,13 @@ def _source_data(source: DataSource, running_seconds: float) -> dict[str, Any]:
 
 
 def build_store(source: DataSource = None, bulk_actions: int = 0, servers: int = 0,
-                running_seconds: float = seed.RUNNING_SECONDS, now: float = 0.0) -> Store:
+                running_seconds: float = seed.RUNNING_SECONDS, now: float = 0.0,
+                projects: int = 0, project_servers: int = contract.DEFAULT_SERVERS) -> Store:
     """A :class:`Store` of the seed, a mapping or a data file, plus the extras asked;
-    ``now`` is when its running actions start, and what the fleet's dates are
-    relative to."""
-    store = Store(read_data(source, running_seconds, servers, now), started_at=now)
+    ``now`` is when its running actions start, and what the fleet's and the
+    contract's dates are relative to."""
+    store = Store(read_data(source, running_seconds, servers, now, projects, project_servers),
+                  started_at=now)
     if bulk_actions > 0:
         store.add_server(seed.bulk_server(int(bulk_actions)))
     return store
