@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import unittest
 from typing import Any
 
@@ -27,6 +28,22 @@ class CommandResult:
     @property
     def json(self) -> Any:
         return json.loads(self.stdout)
+
+
+#: Variables that change what a command prints (its encoding, language,
+#: width) or whom it logs in as: test processes never inherit them. tox sets
+#: PYTHONIOENCODING, a developer's shell LANG, COLUMNS or OS_* variables.
+_OUTPUT_VARIABLES = ("PYTHONIOENCODING", "PYTHONUTF8", "PYTHONCOERCECLOCALE", "LANG",
+                     "LANGUAGE", "COLUMNS", "LINES", "CLIFF_MAX_TERM_WIDTH")
+
+
+def clean_environ() -> dict[str, str]:
+    """This process's environment without the variables that change a
+    command's output or login, and a UTF-8 locale in English."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in _OUTPUT_VARIABLES and not key.startswith(("OS_", "LC_"))}
+    env["LANG"] = "C.UTF-8"
+    return env
 
 
 def password_session(

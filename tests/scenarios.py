@@ -14,8 +14,8 @@ provides ``show(server, *argv, user=..., microversion=...)``,
 
 from __future__ import annotations
 
-from fj_osc_actions_simulator.seed import (APP_A, APP_B, DB_01, OLD_01, OTHER_01, WEB_01,
-                                           request_id)
+from fj_osc_actions_simulator.seed import (APP_A, APP_B, BATCH_01, DB_01, DB_02, OLD_01,
+                                           OTHER_01, PRECHECK_DETAILS, WEB_01, request_id)
 from fj_osc_actions_simulator.seed import CLOUD_STOP_REQUEST as NULL_USER_REQ
 from fj_osc_actions_simulator.seed import DELETE_REQUEST as DELETE_REQ
 from fj_osc_actions_simulator.seed import FAILED_MIGRATION_REQUEST as MIGRATION_REQ
@@ -164,6 +164,65 @@ class ShowScenarios:
     def test_wait_timeout_on_running_action(self):
         result = self.show(WEB_01, RUNNING_REQ, "--wait", "--wait-timeout", "2", "-f", "json")
         self.assertEqual(1, result.code, result)
+
+
+class BusyServerScenarios:
+    """A busy server (its newest action running, its task state set) with
+    older actions that have ended: batch-01 (a snapshot running, an older
+    failed reboot and its create) and db-02 (a resize running, an older
+    live migration whose pre-check failed). As Nova: the task state belongs
+    to the newest action only."""
+
+    def test_wait_on_an_older_finished_action_returns_at_once(self):
+        result = self.show(BATCH_01, request_id(85), "--wait", "--wait-timeout", "60",
+                           "-f", "json")
+        self.assert_success(result)
+        self.assertEqual(("create", None), (result.json["action"], result.json["message"]))
+        self.assertEqual("", result.stderr)
+
+    def test_wait_on_an_older_failed_action_returns_at_once_with_exit_1(self):
+        result = self.show(BATCH_01, request_id(87), "--wait", "--wait-timeout", "60",
+                           "-f", "json")
+        self.assertEqual(1, result.code, result)
+        self.assertEqual(request_id(87), result.json["request_id"])
+        self.assertEqual(
+            [f"Action reboot ({request_id(87)}) of server '{BATCH_01}' failed: event "
+             "compute_reboot_instance ended with Error."], result.stderr.splitlines())
+
+    def test_wait_on_the_running_action_times_out(self):
+        result = self.show(BATCH_01, request_id(86), "--wait", "--wait-timeout", "2")
+        line = self.assert_one_line_failure(result, "Waited 2 s", request_id(86),
+                                            "may still be running")
+        self.assertIn(BATCH_01, line)
+
+    def test_the_failed_event_is_the_newest_error(self):
+        # Two Error events; the newer (the compute pre-check) is named, with its details.
+        result = self.show(DB_02, request_id(89), "--wait", "-f", "json", user="admin",
+                           microversion="2.84")
+        self.assertEqual(1, result.code, result)
+        self.assertEqual(
+            [f"Action live-migration ({request_id(89)}) of server '{DB_02}' failed: event "
+             f"compute_check_can_live_migrate_destination ended with Error: {PRECHECK_DETAILS}"],
+            result.stderr.splitlines())
+
+    def test_events_newest_first_in_json(self):
+        failed = self.show(DB_02, request_id(89), "-f", "json")
+        self.assert_success(failed)
+        self.assertEqual(["compute_check_can_live_migrate_destination",
+                          "conductor_live_migrate_instance"],
+                         [event["event"] for event in failed.json["events"]])
+        migration = self.show(DB_01, MIGRATION_REQ, "-f", "json")
+        self.assertEqual(["compute_live_migration", "compute_check_can_live_migrate_destination",
+                          "conductor_live_migrate_instance"],
+                         [event["event"] for event in migration.json["events"]])
+
+    def test_the_busy_servers_newest_action_is_the_running_one(self):
+        for server, running in ((BATCH_01, request_id(86)), (DB_02, request_id(90))):
+            with self.subTest(server=server):
+                result = self.show(server, "--latest", "-f", "json")
+                self.assert_success(result)
+                self.assertEqual(running, result.json["request_id"])
+                self.assertIsNone(result.json["events"][0]["finish_time"])
 
 
 class ListScenarios:

@@ -105,6 +105,13 @@ PRECHECK_TRACEBACK = (
     " line 383, in _check_requested_destination\n"
     "nova.exception.MigrationPreCheckError: Migration pre-check error: not enough memory\n"
 )
+CONDUCTOR_TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    "  File \"/usr/lib/python3/dist-packages/nova/conductor/manager.py\","
+    " line 528, in _live_migrate\n"
+    "    task.execute()\n"
+    "nova.exception.MigrationPreCheckError: Migration pre-check error: not enough memory\n"
+)
 
 TRACEBACK = (
     '  File "/usr/lib/python3/dist-packages/nova/compute/utils.py", line 1483,'
@@ -360,7 +367,8 @@ def _db02(seconds: float) -> dict[str, Any]:
     day = "2026-02-23T"
     events = [
         event("conductor_live_migrate_instance", day + "10:00:01.000000",
-              day + "10:00:04.000000", "Error", host="controller-1"),
+              day + "10:00:04.000000", "Error", traceback=CONDUCTOR_TRACEBACK,
+              details=PRECHECK_DETAILS, host="controller-1"),
         event("compute_check_can_live_migrate_destination", day + "10:00:02.000000",
               day + "10:00:04.000000", "Error", traceback=PRECHECK_TRACEBACK,
               details=PRECHECK_DETAILS, host="compute-3")]

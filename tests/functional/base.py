@@ -22,7 +22,7 @@ from fj_osc_actions_simulator import Simulator
 from fj_osc_actions_simulator.seed import (DELETE_REQUEST, FAILED_REBOOT_REQUEST, OLD_01,
                                            PROJECT_ID, RUNNING_SNAPSHOT_REQUEST, WEB_01,
                                            WEB_01_REQUESTS)
-from tests.common import CommandAssertions, CommandResult
+from tests.common import CommandAssertions, CommandResult, clean_environ
 
 __all__ = ["CommandResult", "FunctionalTestCase", "OpenstackForkRunner", "PROJECT_ID", "WEB_01",
            "WEB_01_REQUESTS"]
@@ -89,13 +89,12 @@ class FunctionalTestCase(CommandAssertions):
     # -- environments ------------------------------------------------------
 
     def base_env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+        env = clean_environ()
         env["HOME"] = self.home.name
         # An empty token cache for each environment made, so that each test
         # (and each run that does not reuse an environment) starts cold.
         env["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="xdg-cache-", dir=self.home.name)
         env["OS_CLIENT_CONFIG_FILE"] = os.devnull
-        env.pop("CLIFF_MAX_TERM_WIDTH", None)
         return env
 
     def password_env(self, user: str = "demo", password: str | None = None) -> dict[str, str]:

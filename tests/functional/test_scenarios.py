@@ -14,7 +14,8 @@ from tests.functional import base
 
 
 class SimulatorBackend(base.FunctionalTestCase):
-    simulator_options = {"page_size": scenarios.PAGE_SIZE}
+    # The running actions last an hour: in the real Nova's seed they never end.
+    simulator_options = {"page_size": scenarios.PAGE_SIZE, "running_seconds": 3600}
 
     def openstack(self, *argv: str, env: dict[str, str] | None = None, user: str = "demo",
                   microversion: str | None = None) -> base.CommandResult:
@@ -29,6 +30,10 @@ class SimulatorBackend(base.FunctionalTestCase):
 
 
 class ShowTest(scenarios.ShowScenarios, SimulatorBackend):
+    pass
+
+
+class BusyServerTest(scenarios.BusyServerScenarios, SimulatorBackend):
     pass
 
 

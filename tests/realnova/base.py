@@ -16,7 +16,7 @@ import tempfile
 import threading
 from typing import Any
 
-from tests.common import CommandAssertions, CommandResult
+from tests.common import CommandAssertions, CommandResult, clean_environ
 from tests.realnova import seed, server, stubs
 
 OPENSTACK = os.path.join(os.path.dirname(sys.executable), "openstack")
@@ -46,8 +46,7 @@ class RealNovaTestCase(CommandAssertions):
         cls.addClassCleanup(cls.home.cleanup)
 
     def env(self, user: str = "demo") -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-        env.pop("CLIFF_MAX_TERM_WIDTH", None)
+        env = clean_environ()
         password, project, _roles = stubs.USERS[user]
         env.update({
             "HOME": self.home.name,

@@ -18,8 +18,9 @@ from typing import Any
 # The simulator's own constants (one seed, so that a request can be sent to
 # both and the answers compared); the short request names are used by the tests.
 from fj_osc_actions_simulator.seed import (
-    APP_A, APP_B, DB_01, LOCK_TRACEBACK, MIGRATION_TRACEBACK, OLD_01, OTHER_01,
-    REBOOT_DETAILS, TRACEBACK, WEB_01, request_id)
+    APP_A, APP_B, BATCH_01, CONDUCTOR_TRACEBACK, DB_01, DB_02, LOCK_TRACEBACK,
+    MIGRATION_TRACEBACK, OLD_01, OTHER_01, PRECHECK_DETAILS, PRECHECK_TRACEBACK,
+    REBOOT_DETAILS, RESIZE_EVENTS, TRACEBACK, WEB_01, request_id)
 from fj_osc_actions_simulator.seed import CLOUD_STOP_REQUEST as NULL_USER_REQ  # noqa: F401
 from fj_osc_actions_simulator.seed import DELETE_REQUEST as DELETE_REQ  # noqa: F401
 from fj_osc_actions_simulator.seed import FAILED_MIGRATION_REQUEST as MIGRATION_REQ  # noqa: F401
@@ -101,6 +102,42 @@ def _db01() -> list[dict[str, Any]]:
     ]
 
 
+def _batch01() -> list[dict[str, Any]]:
+    """Busy: a snapshot running (task state image_uploading), its create and
+    a failed reboot before it."""
+    d = "2026-02-22T"
+    return _simple(85, 22, "compute-2", ()) + [
+        _act("reboot", 87, d + "10:00:00", [
+            _ev("compute_reboot_instance", d + "10:00:12", d + "10:00:19",
+                (REBOOT_DETAILS, TRACEBACK), host="compute-2")]),
+        _act("createImage", 86, d + "12:00:00", [
+            _ev("compute_snapshot_instance", d + "12:00:03", None, host="compute-2")]),
+    ]
+
+
+def _db02() -> list[dict[str, Any]]:
+    """Busy: a resize running (task state resize_migrating, two of its four
+    events done, the third running), an older live migration whose pre-check
+    failed (two Error events), and its create."""
+    d = "2026-02-23T"
+    conductor, prep, resize, _finish = RESIZE_EVENTS
+    return _simple(88, 23, "compute-2", ()) + [
+        _act("live-migration", 89, d + "10:00:00", [
+            _ev("conductor_live_migrate_instance", d + "10:00:01", d + "10:00:04",
+                (PRECHECK_DETAILS, CONDUCTOR_TRACEBACK), host="controller-1"),
+            _ev("compute_check_can_live_migrate_destination", d + "10:00:02", d + "10:00:04",
+                (PRECHECK_DETAILS, PRECHECK_TRACEBACK), host="compute-3")], user="admin"),
+        _act("resize", 90, d + "12:00:00", [
+            _ev(conductor, d + "12:00:00", d + "12:00:01", host="controller-1"),
+            _ev(prep, d + "12:00:02", d + "12:00:03", host="compute-3"),
+            _ev(resize, d + "12:00:04", None, host="compute-2")], user="admin"),
+    ]
+
+
+#: The task state of the busy servers (their newest action is running).
+TASK_STATES = {BATCH_01: "image_uploading", DB_02: "resize_migrating"}
+
+
 def _simple(first: int, day: int, host: str, later: tuple[tuple[str, str], ...],
             user: str = "demo", project: str = stubs.PROJECT_ID) -> list[dict[str, Any]]:
     feb = f"2026-02-{day:02d}T"
@@ -129,6 +166,10 @@ SERVERS: tuple[tuple[Any, ...], ...] = (
      "demo", None),
     (OLD_01, "old-01", "deleted", "compute-1", "2025-06-01T08:00:00", _old01(),
      stubs.PROJECT_ID, "demo", "2025-06-02T12:50:19"),
+    (BATCH_01, "batch-01", "active", "compute-2", "2026-02-22T09:00:00", _batch01(),
+     stubs.PROJECT_ID, "demo", None),
+    (DB_02, "db-02", "active", "compute-2", "2026-02-23T09:00:00", _db02(),
+     stubs.PROJECT_ID, "demo", None),
     (OTHER_01, "other-01", "active", "compute-2", "2026-02-10T09:00:00",
      _simple(71, 10, "compute-2", (("stop", "compute_stop_instance"),), user="other",
              project=stubs.OTHER_PROJECT_ID), stubs.OTHER_PROJECT_ID, "other", None),
@@ -175,6 +216,9 @@ def write_seed() -> int:
                 for action in actions:
                     count += 1
                     _write_action(cctxt, uuid, action, host, timeutils, objects, nova_context)
+                if uuid in TASK_STATES:
+                    instance.task_state = TASK_STATES[uuid]
+                    instance.save()
                 if deleted is not None:
                     timeutils.set_time_override(_t(deleted))
                     instance.vm_state = vm_states.DELETED

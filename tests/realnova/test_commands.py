@@ -15,6 +15,10 @@ class ShowTest(scenarios.ShowScenarios, base.RealNovaTestCase):
     pass
 
 
+class BusyServerTest(scenarios.BusyServerScenarios, base.RealNovaTestCase):
+    pass
+
+
 class ListTest(scenarios.ListScenarios, base.RealNovaTestCase):
     pass
 

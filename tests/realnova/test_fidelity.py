@@ -68,6 +68,13 @@ def _cases() -> list[tuple[str, str, str, str]]:
         ("other project's URL", "other", "2.58", web),
         ("servers by name demo 2.58", "demo", "2.58", "/servers?name=%5Eapp%24&limit=2"),
         ("server demo 2.58", "demo", "2.58", f"/servers/{seed.WEB_01}"),
+        # two Error events, newest first: the compute pre-check, then the conductor
+        ("show pre-check failed admin 2.84", "admin", "2.84",
+         f"/servers/{seed.DB_02}/os-instance-actions/{seed.request_id(89)}"),
+        ("show pre-check failed demo 2.84", "demo", "2.84",
+         f"/servers/{seed.DB_02}/os-instance-actions/{seed.request_id(89)}"),
+        ("show busy server's older failed reboot admin 2.84", "admin", "2.84",
+         f"/servers/{seed.BATCH_01}/os-instance-actions/{seed.request_id(87)}"),
     ]
     return cases
 
@@ -140,10 +147,15 @@ class FidelityTest(base.RealNovaTestCase):
     def setUpClass(cls) -> None:
         super().setUpClass()
         try:
-            from fj_osc_actions_simulator import Simulator
+            from fj_osc_actions_simulator import ManualClock, Simulator
         except ImportError as error:  # pragma: no cover - the simulator is being refactored
             raise unittest.SkipTest(f"no simulator: {error}")
-        cls.sim = Simulator().start()
+        # A manual clock, moved to where the real Nova's seed stands: db-02's
+        # resize (2 x 1000 s) with two events done and the third running,
+        # batch-01's snapshot (an hour) still running.
+        cls.clock = ManualClock()
+        cls.sim = Simulator(running_seconds=1000, clock=cls.clock).start()
+        cls.clock.advance(1200)
         cls.addClassCleanup(cls.sim.stop)
         cls.sim_tokens: dict[str, str] = {}
         cls.http = requests.Session()
@@ -166,6 +178,34 @@ class FidelityTest(base.RealNovaTestCase):
         except ValueError:
             body = response.text
         return response.status_code, body
+
+    def test_busy_servers(self):
+        """The states of a busy server, where times cannot match (the
+        simulator's running actions start with it): the server's status and
+        task state, the order of its actions, and the order of the running
+        action's events and which of them have finished."""
+        def state(base_url: str, token: str, server: str, running: str) -> dict[str, Any]:
+            status, body = self.ask(base_url, token, "2.84", f"/servers/{server}")
+            listed = self.ask(base_url, token, "2.84", f"/servers/{server}/os-instance-actions")
+            shown = self.ask(base_url, token, "2.84",
+                             f"/servers/{server}/os-instance-actions/{running}")
+            return {
+                "statuses": (status, listed[0], shown[0]),
+                "server": {key: body["server"][key] for key in
+                           ("status", "OS-EXT-STS:task_state", "OS-EXT-STS:vm_state")},
+                "actions": [(a["request_id"], a["action"], a["message"])
+                            for a in listed[1]["instanceActions"]],
+                "events": [(e["event"], e["finish_time"] is None, e["result"])
+                           for e in shown[1]["instanceAction"]["events"]],
+            }
+
+        for server, running in ((seed.BATCH_01, seed.request_id(86)),
+                                (seed.DB_02, seed.request_id(90))):
+            with self.subTest(server=server):
+                nova = state(self.nova.url, stubs.token_for("admin"), server, running)
+                sim = state(self.sim.url, self.sim_token("admin"), server, running)
+                self.assertEqual(nova, sim)
+                self.assertIsNotNone(nova["server"]["OS-EXT-STS:task_state"])
 
     def test_same_answers(self):
         found: dict[str, list[str]] = {}

@@ -2,6 +2,7 @@
 
 import datetime
 import unittest
+from unittest import mock
 
 
 from fj_osc_actions import formatting
@@ -222,12 +223,31 @@ class TimelineTest(ShowOptionsTestCase):
                 self.assertNotIn("#" * 10, drawn.stdout)
 
     def test_same_output_whatever_the_locale(self):
+        # The language really switches here (the English-only catalog of
+        # these tests is lifted): what scripts read stays the same, and what
+        # people read is translated.
+        from fj_osc_actions import i18n
+
         self.reply("show_failed_admin_2.84", SHOW_PATH)
-        outputs = {
-            lang: self.run_osc(SHOW + [fakes.FAILED_REQUEST, "--timeline"], LANG=lang, LC_ALL=lang).stdout
-            for lang in ("C", "C.UTF-8", "ja_JP.UTF-8")
-        }
-        self.assertEqual(1, len(set(outputs.values())), outputs)
+        by_language = mock.patch("fj_osc_actions.i18n.translations",
+                                 new=i18n.translations.__wrapped__)
+        by_language.start()
+        self.addCleanup(by_language.stop)
+        for formatter in ("json", "yaml", "value", "shell"):
+            with self.subTest(formatter=formatter):
+                outputs = {
+                    lang: self.run_osc(SHOW + [fakes.FAILED_REQUEST, "-f", formatter],
+                                       LANG=lang, LC_ALL=lang)
+                    for lang in ("C", "C.UTF-8", "ja_JP.UTF-8")
+                }
+                for result in outputs.values():
+                    self.assert_success(result)
+                self.assertEqual(1, len({result.stdout for result in outputs.values()}),
+                                 outputs)
+        english = self.run_osc(SHOW + [""], LANG="C", LC_ALL="C")
+        japanese = self.run_osc(SHOW + [""], LANG="ja_JP.UTF-8", LC_ALL="ja_JP.UTF-8")
+        self.assert_one_line_failure(english, "The request ID is empty")
+        self.assert_one_line_failure(japanese, "リクエストIDが空です")
 
 
 class TimelineDrawingTest(unittest.TestCase):
