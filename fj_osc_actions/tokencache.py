@@ -292,7 +292,7 @@ def attach(instance: Any) -> None:
         if state is not None:
             auth.set_auth_state(state)
             LOG.debug("Token cache: token from the cache %s (expires %s)", cache.path(key),
-                      auth.auth_ref.expires.isoformat() if auth.auth_ref else "?")
+                      auth.auth_ref.expires.isoformat(timespec="seconds") if auth.auth_ref else "?")
     _ATTACHED[instance] = _Attached(cache, key, auth, _token(auth))
 
 

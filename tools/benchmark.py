@@ -91,11 +91,14 @@ class Command(NamedTuple):
     hide_plugin: bool = False
 
 
-def environment(sim: Simulator, home: str, plugin: bool) -> dict[str, str]:
+def environment(sim: Simulator, home: str, plugin: bool,
+                token_cache: bool = False) -> dict[str, str]:
     """A login as admin; without the compute override for upstream commands,
-    which use the catalog (it points at the simulator too)."""
+    which use the catalog (it points at the simulator too). The plugin's
+    token cache is off unless asked for: every run here logs in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
     env.update(sim.os_env("admin"), HOME=home, OS_CLIENT_CONFIG_FILE=os.devnull)
+    env["FJ_OSC_ACTIONS_TOKEN_CACHE"] = "1" if token_cache else "0"
     if not plugin:
         env.pop("OS_COMPUTE_ENDPOINT_OVERRIDE", None)
     return env
