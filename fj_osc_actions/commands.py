@@ -160,8 +160,9 @@ class ShowServerAction(_ActionsCommand, command.ShowOne):
             "--wait",
             action="store_true",
             help=_(
-                "Wait until the action has ended (every event finished and the "
-                "server has no task), then show it; exit status 1 if it failed."
+                "Wait until the action has ended (every event finished, and the "
+                "server has no task state or a newer action), then show it; exit "
+                "status 1 if it failed."
             ),
         )
         parser.add_argument(
@@ -241,7 +242,11 @@ class ListServerActions(_ActionsCommand, command.Lister):
         "Without --limit every page is fetched, so no action is left out. With "
         "several servers (or --all-servers) they are read concurrently and the "
         "rows are merged newest first; a server that cannot be read gets one "
-        "line on stderr and the exit status is 1, the other rows are kept."
+        "line on stderr and the exit status is 1, the other rows are kept.\n\n"
+        "With --my-projects or --project, every server of each project is read "
+        "with one login (the other projects' tokens are rescoped from it); with "
+        "--failed, each row also names the failed event and, where the API "
+        "returns them (admins), the reason."
     )
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
@@ -258,9 +263,31 @@ class ListServerActions(_ActionsCommand, command.Lister):
             help=_("Every server of the project (give no <server>)."),
         )
         parser.add_argument(
+            "--my-projects",
+            action="store_true",
+            help=_(
+                "Every server of every project you can use (as `openstack project "
+                "list --my-projects` lists them), with one login (give no <server>)."
+            ),
+        )
+        parser.add_argument(
+            "--project",
+            metavar="<project>",
+            action="append",
+            dest="projects",
+            help=_(
+                "Every server of this project (name or ID; repeat for several), "
+                "with one login (give no <server>)."
+            ),
+        )
+        parser.add_argument(
             "--failed",
             action="store_true",
-            help=_("Only actions that failed (message Error)."),
+            help=_(
+                "Only actions that failed (message Error). With --my-projects or "
+                "--project, also the failed event and its reason (one more read "
+                "per failed action)."
+            ),
         )
         parser.add_argument(
             "--action",
@@ -324,6 +351,8 @@ class ListServerActions(_ActionsCommand, command.Lister):
             failed_only=parsed_args.failed,
             action_names=frozenset(parsed_args.action_names or ()),
         )
+        if parsed_args.my_projects or parsed_args.projects:
+            return self._contract_view(parsed_args, action_filter)
         if parsed_args.all_servers and parsed_args.server is not None:
             raise _usage_error(_("Give servers or --all-servers, not both."))
         if not parsed_args.all_servers and parsed_args.server is None:
@@ -390,3 +419,68 @@ class ListServerActions(_ActionsCommand, command.Lister):
                 line = _("Could not read the actions of server {name} ({id}): {error}")
                 self.exit_status = 1
             self.closing_lines.append(line.format(name=name, id=server.id, error=problem.error))
+
+    # -- the contract view (--my-projects, --project) ----------------------
+
+    def _contract_view(self, parsed_args: argparse.Namespace, action_filter: Any) -> tuple[Any, Any]:
+        """Every server of several projects, one login; rows carry their project."""
+        from fj_osc_actions import formatting, plugin, progress
+
+        if parsed_args.my_projects and parsed_args.projects:
+            raise _usage_error(_("Give --my-projects or --project, not both."))
+        if parsed_args.server is not None or parsed_args.all_servers:
+            raise _usage_error(_(
+                "--my-projects and --project read every server of each project: give no "
+                "<server> and no --all-servers."))
+        if parsed_args.marker is not None:
+            raise _usage_error(_("--marker goes with one server only."))
+        progress_line = (progress.ContractProgressLine(self.app.stderr)
+                         if self.app.stderr.isatty() else None)
+        with _discovery_warnings_silenced(self.app.options.debug), _as_command_errors():
+            reader = plugin.make_contract(self.app.client_manager)
+            run = reader.read(
+                None if parsed_args.my_projects else parsed_args.projects,
+                limit=parsed_args.limit,
+                changes_since=parsed_args.changes_since,
+                changes_before=parsed_args.changes_before,
+                action_filter=action_filter,
+                reasons=parsed_args.failed,
+                concurrency=parsed_args.concurrency,
+                on_progress=progress_line,
+            )
+        chosen = formatting.contract_columns(
+            reader.microversion, parsed_args.long, len(run.projects) > 1, parsed_args.failed)
+        keys = [key for key, _title in chosen]
+        lines = (formatting.contract_row(row, keys, parsed_args.formatter)
+                 for row in self._contract_rows(run))
+        return [title for _key, title in chosen], _streamed(lines)
+
+    def _contract_rows(self, run: Any) -> Iterator[Any]:
+        """The rows of every project; then a line for each problem."""
+        from fj_osc_actions import formatting
+
+        yield from run
+        for problem in run.problems:
+            values = {
+                "project": "{name} ({id})".format(
+                    name=formatting.escape_controls(problem.project.name), id=problem.project.id),
+                "error": problem.error,
+                "request_id": problem.request_id,
+            }
+            if problem.server is None:
+                line = _("Could not read project {project}: {error}")
+            else:
+                values.update(name=formatting.escape_controls(problem.server.name or "-"),
+                              id=problem.server.id)
+                if problem.request_id is not None:
+                    line = _("Could not read why action {request_id} of server {name} ({id}) "
+                             "in project {project} failed: {error}")
+                elif problem.vanished:
+                    line = _("Notice: server {name} ({id}) in project {project} was deleted "
+                             "while it was read: {error}")
+                else:
+                    line = _("Could not read the actions of server {name} ({id}) in project "
+                             "{project}: {error}")
+            if not problem.vanished:
+                self.exit_status = 1
+            self.closing_lines.append(line.format(**values))

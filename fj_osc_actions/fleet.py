@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import queue
 import threading
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from fj_osc_actions import errors
 from fj_osc_actions import models
+from fj_osc_actions.i18n import _
 
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 64
@@ -101,45 +103,81 @@ class FleetRun:
     def _read_all(
         self,
     ) -> Iterator[tuple[models.Server, list[models.InstanceAction], errors.ActionsError | None]]:
-        pending: queue.SimpleQueue[models.Server] = queue.SimpleQueue()
-        done: queue.SimpleQueue[tuple] = queue.SimpleQueue()
+        pool = WorkPool(self._concurrency, self._cancelled)
         for server in self.servers:
-            pending.put(server)
-        workers = min(self._concurrency, len(self.servers))
-        for number in range(workers):
-            threading.Thread(
-                target=self._work, args=(pending, done), name=f"fleet-{number}", daemon=True
-            ).start()
-        for finished in range(1, len(self.servers) + 1):
-            result = self._next_result(done)
-            if isinstance(result[2], BaseException) and not isinstance(
-                result[2], errors.ActionsError
-            ):
-                self._cancelled.set()
-                raise result[2]
+            pool.submit(server, functools.partial(self._read_actions, server))
+        for finished, (server, actions, error) in enumerate(pool.results(), start=1):
             if self._on_progress:
                 self._on_progress(finished, len(self.servers))
-            yield result
+            yield server, actions or [], error
 
-    def _work(self, pending: queue.SimpleQueue, done: queue.SimpleQueue) -> None:
-        while not self._cancelled.is_set():
+
+class WorkPool:
+    """At most ``workers`` tasks at a time, on daemon threads.
+
+    Tasks may be submitted while the results are read (the contract view
+    lists each project's servers, then reads them), so one pool bounds
+    everything in flight. Each result comes back, as (key, value, error), to
+    the thread that iterates ``results()``, in the order they finish; a task's
+    ``errors.ActionsError`` is its result, any other exception is raised there
+    (after cancelling the rest). Waits are short, so Ctrl-C reaches the main
+    thread at once.
+    """
+
+    def __init__(self, workers: int, cancelled: threading.Event, name: str = "fleet") -> None:
+        self._workers = workers
+        self._cancelled = cancelled
+        self._name = name
+        self._started = 0
+        self._outstanding = 0
+        self._closed = threading.Event()
+        self._pending: queue.SimpleQueue[tuple[Any, Callable[[], Any]]] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[tuple[Any, Any, BaseException | None]] = queue.SimpleQueue()
+
+    def submit(self, key: Any, task: Callable[[], Any]) -> None:
+        """Queue ``task``; its result comes back with ``key``."""
+        self._outstanding += 1
+        self._pending.put((key, task))
+        if self._started < self._workers:
+            threading.Thread(target=self._work, name=f"{self._name}-{self._started}",
+                             daemon=True).start()
+            self._started += 1
+
+    def results(self) -> Iterator[tuple[Any, Any, errors.ActionsError | None]]:
+        """Every task's result, until none is left (submitted meanwhile included)."""
+        try:
+            while self._outstanding:
+                key, value, error = self._next_result()
+                self._outstanding -= 1
+                if error is not None and not isinstance(error, errors.ActionsError):
+                    self._cancelled.set()
+                    raise error
+                yield key, value, error
+        finally:
+            self._closed.set()
+
+    def _work(self) -> None:
+        while not self._cancelled.is_set() and not self._closed.is_set():
             try:
-                server = pending.get_nowait()
+                key, task = self._pending.get(timeout=_POLL_SECONDS)
             except queue.Empty:
-                return
+                continue
             try:
-                done.put((server, self._read_actions(server), None))
+                self._done.put((key, task(), None))
             except BaseException as error:  # reported by the main thread
-                done.put((server, [], error))
+                self._done.put((key, None, error))
 
-    def _next_result(self, done: queue.SimpleQueue) -> tuple:
+    def _next_result(self) -> tuple[Any, Any, BaseException | None]:
         """Wait in short steps, so that Ctrl-C reaches the main thread."""
         try:
             while True:
                 try:
-                    return done.get(timeout=_POLL_SECONDS)
+                    return self._done.get(timeout=_POLL_SECONDS)
                 except queue.Empty:
-                    continue
+                    if self._cancelled.is_set():
+                        # Cancelled from elsewhere (a library caller): the
+                        # tasks still queued will not run.
+                        raise errors.Cancelled(_("Cancelled.")) from None
         except KeyboardInterrupt:
             self._cancelled.set()
             raise

@@ -312,3 +312,48 @@ def list_row(
     if server is not None:
         values.update(server_id=server.id, server_name=server.name)
     return tuple(safe_value(values.get(k), formatter) for k in keys)
+
+
+# -- the contract view (--my-projects, --project) ---------------------------------
+
+PROJECT_COLUMNS: Sequence[tuple[str, str]] = (
+    ("project_id", "Project ID"),
+    ("project_name", "Project Name"),
+)
+#: With several projects "Project ID" is the server's project; --long's
+#: project of the user who started the action is then this column.
+USER_PROJECT_COLUMN = ("user_project_id", "User Project ID")
+REASON_COLUMNS: Sequence[tuple[str, str]] = (
+    ("failed_event", "Failed Event"),
+    ("reason", "Reason"),
+)
+
+
+def contract_columns(
+    version: mv.Microversion, long: bool, several_projects: bool, reasons: bool
+) -> list[tuple[str, str]]:
+    """The fleet's columns; the project's first with several projects; then
+    the failed event and its reason when they were read."""
+    chosen = list(list_columns(version, long, several_servers=True))
+    if several_projects:
+        chosen = list(PROJECT_COLUMNS) + [
+            USER_PROJECT_COLUMN if key == "project_id" else (key, title) for key, title in chosen
+        ]
+    if reasons:
+        chosen += REASON_COLUMNS
+    return chosen
+
+
+def contract_row(row: Any, keys: Sequence[str], formatter: str = "json") -> tuple[Any, ...]:
+    """One row of the contract view (``row``: a ``contract.Row``)."""
+    values = dict(row.action.raw)
+    values.update(
+        server_id=row.server.id,
+        server_name=row.server.name,
+        user_project_id=row.action.raw.get("project_id"),
+        failed_event=row.failed_event,
+        reason=row.reason,
+    )
+    if "project_name" in keys:
+        values.update(project_id=row.project.id, project_name=row.project.name)
+    return tuple(safe_value(values.get(k), formatter) for k in keys)

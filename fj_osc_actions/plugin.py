@@ -24,7 +24,23 @@ API_VERSIONS = ("2",)
 
 def make_client(instance: Any) -> Any:
     """Build the ActionsClient from the session OSC already set up."""
-    from fj_osc_actions import client, validation
+    from fj_osc_actions import client
+
+    options = _client_options(instance)  # sets up OSC's session first
+    return client.ActionsClient(instance.session, **options)
+
+
+def make_contract(instance: Any) -> Any:
+    """The contract view's reader (several projects): the same login and options."""
+    from fj_osc_actions import contract
+
+    options = _client_options(instance)  # sets up OSC's session first
+    return contract.Contract(instance.session, **options)
+
+
+def _client_options(instance: Any) -> dict[str, Any]:
+    """The client's options from OSC's configuration, once OSC's auth is set up."""
+    from fj_osc_actions import validation
 
     config = instance._cli_options.config
     timeout = validation.check_timeout(config.get("api_timeout"))
@@ -36,8 +52,7 @@ def make_client(instance: Any) -> Any:
     # the first request; commands.py writes a new login back.
     from fj_osc_actions import tokencache
     tokencache.attach(instance)
-    return client.ActionsClient(
-        instance.session,
+    return dict(
         region_name=instance.region_name,
         interface=instance.interface,
         # The environment beats clouds.yaml, as for OSC's other OS_* values

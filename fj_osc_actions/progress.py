@@ -74,3 +74,27 @@ _UNKNOWN_TIME = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
 def _when(value: str | None) -> datetime.datetime:
     """An event's time for ordering; an unknown one sorts last."""
     return models.parse_time(value) or _UNKNOWN_TIME
+
+
+class ContractProgressLine:
+    """"projects 3/12, actions of 45/240 servers" on stderr, erased when done."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._shown = False
+
+    def __call__(self, progress: Any) -> None:
+        """``progress``: a ``contract.Progress``."""
+        if progress.projects <= 1 and progress.servers <= PROGRESS_ABOVE:
+            return
+        if progress.finished:
+            if self._shown:
+                self._stream.write("\r\x1b[K")
+                self._stream.flush()
+            return
+        text = _("projects {done}/{total}, actions of {servers_done}/{servers} servers").format(
+            done=progress.projects_done, total=progress.projects,
+            servers_done=progress.servers_done, servers=progress.servers)
+        self._stream.write("\r" + text + "\x1b[K")
+        self._stream.flush()
+        self._shown = True
