@@ -2,14 +2,10 @@
 
 "What failed on my servers since yesterday?" (the fleet view), "did the reboot
 I just started succeed?" (--latest, --wait and its exit status) and "where did
-the time go?" (--timeline); Ctrl-C ends each promptly with status 130.
+the time go?" (--timeline). Ctrl-C in each phase: test_interrupts.py.
 """
 
 from __future__ import annotations
-
-import signal
-import subprocess
-import time
 
 from fj_osc_actions_simulator import seed
 from tests.functional import base
@@ -18,36 +14,6 @@ FLEET_SIZE = 30
 #: The fleet servers with a failed reboot 6-7 hours ago (every 7th).
 RECENT_FAILURES = {seed.fleet_server_name(n) for n in range(1, FLEET_SIZE + 1)
                    if n % seed.FLEET_EVERY == seed.FLEET_RECENT_FAILURE}
-#: How long Ctrl-C may take to end the process (the issue's figure).
-PROMPT_EXIT_SECONDS = 2.0
-
-
-class InterruptibleRun:
-    """An ``openstack`` process to interrupt with SIGINT, as Ctrl-C does."""
-
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
-        self.process = subprocess.Popen([base.OPENSTACK, *argv], env=env, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-    def interrupt(self) -> tuple[int, str, float]:
-        """SIGINT; the exit status, stderr and how long the exit took."""
-        sent = time.monotonic()
-        self.process.send_signal(signal.SIGINT)
-        try:
-            _stdout, stderr = self.process.communicate(timeout=base.COMMAND_TIMEOUT)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-        return self.process.returncode, stderr, time.monotonic() - sent
-
-
-def wait_for(condition, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 class FleetTest(base.FunctionalTestCase):
@@ -129,15 +95,6 @@ class FleetTest(base.FunctionalTestCase):
         self.assert_success(result)
         self.assertLessEqual(self.sim.peak_in_flight, 3)
 
-    def test_ctrl_c_ends_the_run_promptly_with_130(self):
-        self.sim.inject("slow:3", path_contains="/os-instance-actions", times=0)
-        run = InterruptibleRun(["server", "action", "list", "--all-servers"], self.password_env())
-        self.assertTrue(wait_for(lambda: self.sim.in_flight > 0), "no request in flight")
-        code, stderr, took = run.interrupt()
-        self.assertEqual(130, code, stderr)
-        self.assertNotIn("Traceback", stderr)
-        self.assertLess(took, PROMPT_EXIT_SECONDS)
-
 
 class WaitTest(base.FunctionalTestCase):
     simulator_options = {"running_seconds": 3.0}
@@ -174,15 +131,6 @@ class WaitTest(base.FunctionalTestCase):
         self.assert_one_line_failure(result, "Waited 2 s", seed.LONG_SNAPSHOT_REQUEST,
                                      "may still be running")
 
-    def test_ctrl_c_while_waiting_ends_with_130(self):
-        run = InterruptibleRun(["server", "action", "show", "batch-01", "--latest", "--wait"],
-                               self.password_env())
-        self.assertTrue(wait_for(self.polled_batch_01), "the wait never started")
-        code, stderr, took = run.interrupt()
-        self.assertEqual(130, code, stderr)
-        self.assertNotIn("Traceback", stderr)
-        self.assertLess(took, PROMPT_EXIT_SECONDS)
-
     def test_a_retried_event_as_nova_records_it_does_not_wait_forever(self):
         # Nova never finishes the retry's own event row (db-01, request 33).
         result = self.openstack("server", "action", "show", "db-01", seed.RETRIED_REBOOT_REQUEST,
@@ -190,9 +138,6 @@ class WaitTest(base.FunctionalTestCase):
         self.assertEqual(1, result.code, result)
         self.assertEqual([f"Action reboot ({seed.RETRIED_REBOOT_REQUEST}) of server 'db-01' failed."],
                          result.stderr.splitlines())
-
-    def polled_batch_01(self) -> bool:
-        return any(entry.path.endswith(seed.BATCH_01) for entry in self.sim.compute_requests())
 
     def test_last_failed(self):
         result = self.openstack("server", "action", "show", "web-01", "--last-failed", "-f", "json")

@@ -191,6 +191,8 @@ class SlowFaultTest(SimTestCase):
         self.sim.inject("slow:1")
         with self.assertRaises(requests.Timeout):
             self.get(self.actions_path(), timeout=0.2)
+        # the request may reach the clock after the client gave up
+        self.assertTrue(self.clock.wait_for_sleepers(1, TIMEOUT))
         self.clock.advance(1)
         self.assertTrue(self.sim.wait_idle(TIMEOUT))
         self.assertEqual([200], [e.status for e in self.sim.compute_requests()])

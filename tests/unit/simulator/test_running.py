@@ -38,7 +38,9 @@ class RunningActionsTest(SimTestCase):
                           action["message"]))
         self.assertEqual([{"event": "compute_reboot_instance", "start_time": START,
                            "finish_time": None, "result": None, "traceback": None,
-                           "host": "compute-2", "hostId": action["events"][0]["hostId"],
+                           "host": "compute-2",
+                           # sha224(project id + "compute-2"), as Nova
+                           "hostId": "cf3c4426d2e27b5f5a8e4f2e00bced7153623aeb1d26a1a86b4eb312",
                            "details": None}], action["events"])
         self.assertEqual(("REBOOT", "rebooting"), self.states(WEB_02))
         self.clock.advance(1.5)
