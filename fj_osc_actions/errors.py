@@ -1,9 +1,13 @@
-"""Errors of the client layer, and the one place that writes their messages.
+"""Failures turned into the client's exceptions, with their messages.
 
-Every failure becomes one line: what failed, for which server, request and
-endpoint, and what to do. ``from_response`` turns an HTTP error status into
-an error; ``transport_errors`` does the same for keystoneauth's connection
-and login exceptions. The commands print ``str(error)``.
+``from_response`` turns an HTTP error status of the compute API into an
+exception of :mod:`fj_osc_actions.exceptions`; ``transport_errors`` does
+the same for keystoneauth's typed connection and login exceptions, reading
+the reason from their standard-library causes (``ssl.SSLError``,
+``OSError.strerror``, ``http.client.IncompleteRead``, timeouts) and naming
+the URL the caller gives. Every message here goes through the translator.
+The exception classes are re-exported, so ``errors.ServerNotFound`` is
+``exceptions.ServerNotFound``.
 """
 
 from __future__ import annotations
@@ -12,12 +16,19 @@ import contextlib
 import dataclasses
 import http.client
 import re
+import socket
 import ssl
 from typing import Any, Iterator
 
 import requests
 from keystoneauth1 import exceptions as ksa_exceptions
 
+from fj_osc_actions import microversion as mv
+from fj_osc_actions.exceptions import (  # noqa: F401 (re-exported)
+    TRANSIENT, ActionNotFound, ActionsError, AmbiguousServerName, ApiError, BadRequest,
+    Cancelled, ConnectionLost, EndpointNotFound, EndpointUnreachable, Forbidden, InvalidInput,
+    ServerNotFound, ServiceFailure, Unauthorized, UnexpectedResponse, UnsupportedMicroversion,
+    WaitTimedOut)
 from fj_osc_actions.i18n import N_, _
 from fj_osc_actions.redaction import redact_url
 
@@ -31,84 +42,6 @@ def one_line(text: object, limit: int = MAX_QUOTED_MESSAGE) -> str:
     if len(flat) > limit:
         flat = flat[: limit - 3] + "..."
     return flat
-
-
-class ActionsError(Exception):
-    """Base class: a failure the user can act on."""
-
-    def __init__(self, message: str, openstack_request_id: str | None = None):
-        self.openstack_request_id = openstack_request_id
-        if openstack_request_id:
-            message = f"{message} (x-openstack-request-id: {openstack_request_id})"
-        super().__init__(redact_url(one_line(message, limit=2000)))
-
-
-class InvalidInput(ActionsError):
-    """Refused before any request was sent."""
-
-
-class EndpointNotFound(ActionsError):
-    """No compute endpoint could be chosen."""
-
-
-class Unauthorized(ActionsError):
-    """401: the token was refused or the login failed."""
-
-
-class Forbidden(ActionsError):
-    """403: the policy does not allow the call."""
-
-
-class ServerNotFound(ActionsError):
-    """404 for the server, or a name that matched no server."""
-
-
-class AmbiguousServerName(ActionsError):
-    """A name that matched more than one server."""
-
-
-class ActionNotFound(ActionsError):
-    """404 for the request id of an existing server."""
-
-
-class UnsupportedMicroversion(ActionsError):
-    """406: the compute API does not support the requested microversion."""
-
-
-class BadRequest(ActionsError):
-    """400 from the API."""
-
-
-class ApiError(ActionsError):
-    """Any other HTTP error status (5xx included), or a failed login."""
-
-
-class ServiceFailure(ApiError):
-    """5xx or 429 that the retries did not get past: worth trying again later."""
-
-
-class EndpointUnreachable(ActionsError):
-    """Connection refused, DNS failure, TLS failure or timeout."""
-
-
-class ConnectionLost(EndpointUnreachable):
-    """A timeout, or a connection reset or cut mid-response: worth trying again."""
-
-
-#: The failures that say "try again", not "this will never work".
-TRANSIENT = (ServiceFailure, ConnectionLost)
-
-
-class WaitTimedOut(ActionsError):
-    """--wait: the action did not end within the timeout."""
-
-
-class Cancelled(ActionsError):
-    """The client was cancelled (Ctrl-C) while a request or a wait was pending."""
-
-
-class UnexpectedResponse(ActionsError):
-    """A body that is not JSON or does not have the expected shape."""
 
 
 # -- what a request was about ---------------------------------------------
@@ -132,7 +65,7 @@ class Target:
         )
 
     def where(self) -> str:
-        return f"{region_text(self.region)} ({self.endpoint_url})"
+        return f"{region_text(self.region)} ({redact_url(self.endpoint_url)})"
 
 
 def region_text(region: str | None) -> str:
@@ -219,8 +152,6 @@ def response_request_id(response: Any) -> str | None:
 
 def from_response(response: Any, target: Target) -> ActionsError:
     """The error for an HTTP error status of the compute API."""
-    from fj_osc_actions import microversion as mv  # it imports this module
-
     status = response.status_code
     # Ends without a full stop: the messages add their own.
     detail = (api_message(response) or response.reason or _("no message")).rstrip(".")
@@ -252,13 +183,15 @@ def from_response(response: Any, target: Target) -> ActionsError:
 
 IDENTITY_SERVICE = N_("identity service")
 COMPUTE_ENDPOINT = N_("compute endpoint")
-
-_SSL_REASON = re.compile(r"\[SSL: [A-Z_]+\] ([^(]+?)\s*\(")
-_ERRNO_REASON = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
-_INCOMPLETE_READ = re.compile(r"IncompleteRead\(([^)]*)\)")
-_TRANSPORT_URL = re.compile(r"(?:to|for) (https?://\S+?):? ")
 CUT_CONNECTION = N_("the connection closed in the middle of the response")
+INCOMPLETE_READ = N_("{read} bytes read, {expected} more expected")
 NO_ANSWER = N_("no answer within the timeout")
+
+#: Standard-library exceptions of a connection that was there and went away.
+_LOST = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError,
+         http.client.IncompleteRead, http.client.RemoteDisconnected, TimeoutError, socket.timeout)
+_LOST_IN_REQUESTS = (requests.exceptions.ChunkedEncodingError, requests.exceptions.Timeout)
+_TIMEOUTS = (TimeoutError, socket.timeout, requests.exceptions.Timeout)
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -276,59 +209,55 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
         pending += [e for e in wrapped if isinstance(e, BaseException)]
 
 
-def _reason_in_chain(error: BaseException) -> str | None:
+def _tls_reason(error: ssl.SSLError) -> str | None:
+    """"certificate verify failed: self-signed certificate", from ssl's attributes."""
+    reason = str(error.reason or "").replace("_", " ").lower() or None
+    detail = getattr(error, "verify_message", None)
+    return f"{reason}: {detail}" if reason and detail else reason or detail
+
+
+def _incomplete_read(error: http.client.IncompleteRead) -> str:
+    partial = error.partial
+    read = partial if isinstance(partial, int) else len(partial)
+    if error.expected is None:
+        return _(CUT_CONNECTION)
+    return _(CUT_CONNECTION) + " (" + _(INCOMPLETE_READ).format(
+        read=read, expected=error.expected) + ")"
+
+
+def transport_reason(error: BaseException) -> str | None:
+    """"Connection refused", not the whole chain of wrapped exceptions: the
+    most telling standard-library exception in the chain (None: none is)."""
     chain = list(_chain(error))
-    for link in chain:
-        if isinstance(link, ssl.SSLError):
-            found = _SSL_REASON.search(str(link))
-            return found.group(1).strip().rstrip(".") if found else None
+    for kind, reason in ((ssl.SSLError, _tls_reason), (http.client.IncompleteRead, _incomplete_read),
+                         (_TIMEOUTS, lambda _error: _(NO_ANSWER))):
+        found = next((link for link in chain if isinstance(link, kind)), None)
+        if found is not None:
+            return reason(found)
     for link in chain:
         if isinstance(link, OSError) and link.strerror:
             return str(link.strerror).strip().rstrip(".")
-    for link in chain:
-        if isinstance(link, http.client.IncompleteRead) or type(link).__name__ == "IncompleteRead":
-            found = _INCOMPLETE_READ.search(repr(link))
-            return _(CUT_CONNECTION) + (f" ({found.group(1)})" if found else "")
-    for link in chain:
-        if isinstance(link, TimeoutError) or "Timeout" in type(link).__name__:
-            return _(NO_ANSWER)
+    if any(isinstance(link, requests.exceptions.ChunkedEncodingError) for link in chain):
+        return _(CUT_CONNECTION)
     return None
-
-
-def _reason_in_text(text: str) -> str:
-    """Fallback: the useful end of urllib3's wording of the chain."""
-    found = _SSL_REASON.findall(text) or _ERRNO_REASON.findall(text)
-    if found:
-        return found[-1].strip().rstrip(".")
-    incomplete = _INCOMPLETE_READ.search(text)
-    if incomplete or "Connection broken" in text:
-        detail = f" ({incomplete.group(1)})" if incomplete else ""
-        return _(CUT_CONNECTION) + detail
-    if "timed out" in text.lower():
-        return _(NO_ANSWER)
-    return one_line(text)
-
-
-def transport_reason(error: BaseException) -> str:
-    """"Connection refused", not the whole chain of wrapped exceptions."""
-    return _reason_in_chain(error) or _reason_in_text(one_line(error, limit=4000))
 
 
 #: keystoneauth's transport exceptions, most specific first, and our message.
 _TRANSPORT_MESSAGES = (
-    ("SSLError", N_(
+    (ksa_exceptions.SSLError, N_(
         "TLS failed talking to {peer}: {reason}. Give the CA bundle with "
         "--os-cacert (or OS_CACERT)."
     )),
-    ("ConnectTimeout", N_(
+    (ksa_exceptions.ConnectTimeout, N_(
         "Timed out talking to {peer}: {reason}. Try again, or raise the timeout "
         "(api_timeout in clouds.yaml, or OS_API_TIMEOUT)."
     )),
-    ("ConnectFailure", N_(
+    (ksa_exceptions.ConnectFailure, N_(
         "Cannot connect to {peer}: {reason}. Check the network, proxy settings "
         "and region name."
     )),
-    ("UnknownConnectionError", N_("The connection to {peer} failed: {reason}. Try again.")),
+    (ksa_exceptions.UnknownConnectionError, N_(
+        "The connection to {peer} failed: {reason}. Try again.")),
 )
 _LOGIN_REFUSED = N_(
     "Login refused by the identity service ({region}) (HTTP 401): check the "
@@ -336,12 +265,7 @@ _LOGIN_REFUSED = N_(
     "token given with OS_TOKEN expires after 3 hours on FJcloud-O."
 )
 _LOGIN_FAILED = N_("Login failed at the identity service ({region}): {reason}.")
-
-
-#: Standard-library exceptions of a connection that was there and went away.
-_LOST = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError,
-         http.client.IncompleteRead, http.client.RemoteDisconnected, TimeoutError)
-_LOST_IN_REQUESTS = (requests.exceptions.ChunkedEncodingError, requests.exceptions.Timeout)
+UNKNOWN_REASON = N_("no reason given")
 
 
 def _lost_on_the_way(error: BaseException) -> bool:
@@ -353,19 +277,20 @@ def _lost_on_the_way(error: BaseException) -> bool:
     return any(isinstance(link, _LOST + _LOST_IN_REQUESTS) for link in _chain(error))
 
 
-def _from_transport(error: BaseException, peer_name: str, region: str | None) -> ActionsError | None:
-    url = _TRANSPORT_URL.search(one_line(error, limit=4000))
+def from_transport(error: BaseException, peer_name: str, region: str | None,
+                   url: str | None = None) -> ActionsError | None:
+    """Our exception for keystoneauth's ``error`` (None: not one of its
+    transport or login failures); ``url`` is where the request went."""
     if url:
         peer = _("the {service} at {url} ({region})").format(
-            service=_(peer_name), url=url.group(1), region=region_text(region)
-        )
+            service=_(peer_name), url=redact_url(url), region=region_text(region))
     else:
         peer = _("the {service} ({region})").format(service=_(peer_name), region=region_text(region))
-    reason = transport_reason(error)
-    for class_name, template in _TRANSPORT_MESSAGES:
-        if isinstance(error, getattr(ksa_exceptions, class_name)):
-            error_class = ConnectionLost if _lost_on_the_way(error) else EndpointUnreachable
-            return error_class(_(template).format(peer=peer, reason=reason))
+    reason = transport_reason(error) or one_line(error) or _(UNKNOWN_REASON)
+    for error_class, template in _TRANSPORT_MESSAGES:
+        if isinstance(error, error_class):
+            ours = ConnectionLost if _lost_on_the_way(error) else EndpointUnreachable
+            return ours(_(template).format(peer=peer, reason=reason))
     # With raise_exc=False, HTTP exceptions only come from the login.
     if isinstance(error, ksa_exceptions.Unauthorized):
         return Unauthorized(_(_LOGIN_REFUSED).format(region=region_text(region)))
@@ -375,17 +300,18 @@ def _from_transport(error: BaseException, peer_name: str, region: str | None) ->
 
 
 @contextlib.contextmanager
-def transport_errors(peer_name: str, region: str | None) -> Iterator[None]:
+def transport_errors(peer_name: str, region: str | None, url: str | None = None) -> Iterator[None]:
     """Turn keystoneauth's connection and login exceptions into ours.
 
-    ``peer_name`` is IDENTITY_SERVICE or COMPUTE_ENDPOINT.
+    ``peer_name`` is IDENTITY_SERVICE or COMPUTE_ENDPOINT; ``url`` is where
+    the request went, when the caller knows it.
     """
     try:
         yield
     except ActionsError:
         raise
     except Exception as error:
-        translated = _from_transport(error, peer_name, region)
+        translated = from_transport(error, peer_name, region, url)
         if translated is None:
             raise
         raise translated from error

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from fj_osc_actions import errors
+from fj_osc_actions import exceptions as errors
 from fj_osc_actions.i18n import _
 
 _VERSION_PATTERN = re.compile(r"^(\d+)\.(\d+)$")

@@ -45,7 +45,10 @@ def _client_options(instance: Any) -> dict[str, Any]:
     config = instance._cli_options.config
     timeout = validation.check_timeout(config.get("api_timeout"))
     # The commands set auth_required = False so that OSC does not log in
-    # before they have checked their input; log in as OSC would, now.
+    # before they have checked their input. OSC has no public way to ask for
+    # its auth now: its shell sets this same private flag from a command's
+    # auth_required, and OSC's setup_auth loads the auth plugin only when it
+    # is set. This is the one place that touches OSC's privates.
     instance._auth_required = True
     instance.setup_auth()
     # Token cache hook (issue 20): after OSC made its auth plugin, before

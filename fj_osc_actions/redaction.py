@@ -1,9 +1,9 @@
 """Credentials inside URLs (``http://user:password@host``) never shown.
 
-Messages mask them with ``redact_url``; the log handlers of the ``openstack``
-run get a filter that does the same for every record (keystoneauth's
-request lines included). Imported by the plugin module on every run, so it
-uses the standard library only.
+Messages mask them with ``redact_url``; ``RedactedURLs`` does the same for
+the records of a logger it is added to (the HTTP module adds it to its own
+logger, which keystoneauth's request lines of compute requests go to). The
+standard library only.
 """
 
 from __future__ import annotations
@@ -27,10 +27,3 @@ class RedactedURLs(logging.Filter):
         if "@" in message and "://" in message:
             record.msg, record.args = redact_url(message), None
         return True
-
-
-def redact_urls_in_logs() -> None:
-    """Add the filter to every handler of the root logger (once each)."""
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, RedactedURLs) for f in handler.filters):
-            handler.addFilter(RedactedURLs())

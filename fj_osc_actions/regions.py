@@ -15,7 +15,8 @@ import re
 from typing import Callable, Mapping
 from urllib import parse
 
-from fj_osc_actions import errors
+from fj_osc_actions import exceptions as errors
+from fj_osc_actions.redaction import redact_url
 from fj_osc_actions.i18n import _
 
 #: Compute endpoints of FJcloud-O, by region name. Add a region here.
@@ -45,7 +46,7 @@ class ComputeEndpoint:
 
     def describe(self) -> str:
         region = self.region or "no region"
-        return f"{errors.redact_url(self.url)} ({self.source}, {region})"
+        return f"{redact_url(self.url)} ({self.source}, {region})"
 
 
 def is_fjcloud_identity(auth_url: str | None) -> bool:
@@ -62,7 +63,7 @@ def check_override(template: str) -> str:
     def refuse(problem: str) -> errors.InvalidInput:
         return errors.InvalidInput(
             _("The compute endpoint override ({setting}) {url!r} {problem}.").format(
-                setting=OVERRIDE_SETTING, url=errors.redact_url(template), problem=problem
+                setting=OVERRIDE_SETTING, url=redact_url(template), problem=problem
             )
         )
 

@@ -9,7 +9,7 @@ import datetime
 import re
 from urllib import parse
 
-from fj_osc_actions import errors
+from fj_osc_actions import exceptions as errors
 from fj_osc_actions.i18n import N_, _
 
 MAX_ID_LENGTH = 255

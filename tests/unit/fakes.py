@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gettext
 import io
+import logging
 import json
 import os
 import pathlib
@@ -204,6 +205,11 @@ class MockedCloudTestCase(common.CommandAssertions):
         self.m.start()
         self.addCleanup(self.m.stop)
         register_identity(self.m)
+        # requests-mock logs each mocked request with its URL as given: the
+        # mock's own line, not the plugin's (credentials in URLs included).
+        mock_log = logging.getLogger("requests_mock")
+        self.addCleanup(mock_log.setLevel, mock_log.level)
+        mock_log.setLevel(logging.INFO)
         english = mock.patch("fj_osc_actions.i18n.translations",
                              return_value=gettext.NullTranslations())
         english.start()

@@ -1,5 +1,8 @@
 """The library layer against requests-mock, with real Nova bodies."""
 
+import http.client
+import socket
+import ssl
 import unittest
 from urllib import parse
 
@@ -60,7 +63,7 @@ class GetActionTest(ClientTestCase):
         for kwargs, expected_base in cases:
             client = self.client(**kwargs)
             client.get_action(fakes.SERVER_ID, fakes.FAILED_REQUEST)
-            self.assertEqual(expected_base, client.endpoint.url)
+            self.assertEqual(expected_base, client.http.endpoint.url)
             self.assertEqual(expected_base + SHOW_PATH, self.m.last_request.url)
 
     def test_no_endpoint_in_catalog(self):
@@ -215,26 +218,37 @@ class ErrorsTest(ClientTestCase):
             self.assertIn("jp-east-3", str(error))
 
     def test_transport_reason_is_the_root_cause(self):
-        refused = requests.exceptions.ConnectionError(
-            "HTTPConnectionPool(host='h', port=1): Max retries exceeded with url: /x (Caused by "
-            "NewConnectionError(\"HTTPConnection(host='h', port=1): Failed to establish a new "
-            "connection: [Errno 111] Connection refused\"))")
-        tls = requests.exceptions.SSLError(
-            "HTTPSConnectionPool(host='h', port=443): Max retries exceeded (Caused by SSLError("
-            "SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
-            "failed: self-signed certificate (_ssl.c:1006)')))")
-        cut = requests.exceptions.ChunkedEncodingError(
-            "('Connection broken: IncompleteRead(10 bytes read, 90 more expected)', "
-            "IncompleteRead(10 bytes read, 90 more expected))")
+        # The chains as requests and urllib3 build them: typed causes, no text parsed.
+        def chained(outer, inner):
+            try:
+                try:
+                    raise inner
+                except BaseException as cause:
+                    raise outer from cause
+            except BaseException as error:
+                return error
+
+        refused = chained(requests.exceptions.ConnectionError("Max retries exceeded"),
+                          ConnectionRefusedError(111, "Connection refused"))
+        unknown_host = chained(requests.exceptions.ConnectionError("Max retries exceeded"),
+                               socket.gaierror(-2, "Name or service not known"))
+        certificate = ssl.SSLCertVerificationError(1, "certificate verify failed")
+        certificate.reason = "CERTIFICATE_VERIFY_FAILED"
+        certificate.verify_message = "self-signed certificate"
+        tls = chained(requests.exceptions.SSLError("Max retries exceeded"), certificate)
+        cut = chained(requests.exceptions.ChunkedEncodingError("Connection broken"),
+                      http.client.IncompleteRead(b"x" * 10, 90))
         for exc, expected in ((refused, ": Connection refused. Check the network"),
+                              (unknown_host, ": Name or service not known. Check the network"),
                               (cut, ": the connection closed in the middle of the response "
                                     "(10 bytes read, 90 more expected). Try again."),
                               (tls, ": certificate verify failed: self-signed certificate. Give")):
-            self.m.get(fakes.EAST + SHOW_PATH, exc=exc)
-            error = self.get()
-            self.assertIn(expected, str(error))
-            self.assertIn(f"compute endpoint at {fakes.EAST}{SHOW_PATH} (region jp-east-3)",
-                          str(error))
+            with self.subTest(expected=expected):
+                self.m.get(fakes.EAST + SHOW_PATH, exc=exc)
+                error = self.get()
+                self.assertIn(expected, str(error))
+                self.assertIn(f"compute endpoint at {fakes.EAST}{SHOW_PATH} (region jp-east-3)",
+                              str(error))
 
     def test_login_refused(self):
         self.m.post(fakes.AUTH_URL + "/auth/tokens", status_code=401,

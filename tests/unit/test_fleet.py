@@ -1,6 +1,8 @@
 """Many servers in one run: the client's fleet reads and `server action list` over them."""
 
 import unittest
+
+from keystoneauth1 import session as ksa_session
 from urllib import parse
 
 
@@ -186,15 +188,17 @@ class FleetClientTest(FleetTestCase):
         self.actions(1)
         client = self.client()
         list(client.fleet_actions(concurrency=32))
-        http = client.session.session
-        for prefix in ("https://", "http://"):
-            self.assertEqual(32, http.get_adapter(prefix + "compute.test/")._pool_maxsize)
+        http = client.http.session.session
+        # only the compute endpoint's scheme; keystoneauth's keep-alive class kept
+        pooled = http.get_adapter("https://compute.test/")
+        self.assertEqual(32, pooled._pool_maxsize)
+        self.assertIsInstance(pooled, ksa_session.TCPKeepAliveAdapter)
 
     def test_default_pool_left_alone_up_to_ten(self):
         client = self.client()
-        before = client.session.session.get_adapter("https://x.test/")
-        client.size_connection_pool(8)
-        self.assertIs(before, client.session.session.get_adapter("https://x.test/"))
+        before = client.http.session.session.get_adapter("https://x.test/")
+        client.http.size_pool(8)
+        self.assertIs(before, client.http.session.session.get_adapter("https://x.test/"))
 
     def test_names_and_ids_mixed(self):
         self.servers(count=3)

@@ -1,6 +1,7 @@
 """`server action show` without a request ID, --wait and --timeline, through the real OSC shell."""
 
 import datetime
+import gettext
 import unittest
 from unittest import mock
 
@@ -229,8 +230,12 @@ class TimelineTest(ShowOptionsTestCase):
         from fj_osc_actions import i18n
 
         self.reply("show_failed_admin_2.84", SHOW_PATH)
-        by_language = mock.patch("fj_osc_actions.i18n.translations",
-                                 new=i18n.translations.__wrapped__)
+
+        def by_the_environment():
+            return gettext.translation(i18n.DOMAIN, str(i18n.LOCALE_DIR),
+                                       languages=i18n.languages(), fallback=True)
+
+        by_language = mock.patch("fj_osc_actions.i18n.translations", new=by_the_environment)
         by_language.start()
         self.addCleanup(by_language.stop)
         for formatter in ("json", "yaml", "value", "shell"):

@@ -1,10 +1,15 @@
-"""The HTTP layer: rate limits waited out, the 406 fallback, `latest`, cancellation."""
+"""The HTTP path: one retry policy, the 406 fallback, `latest`, cancellation,
+and no side effects on OSC's process."""
 
-import time
+import logging
+import threading
 import unittest
 
-from fj_osc_actions import api
+import requests
+from keystoneauth1 import session as ksa_session
+
 from fj_osc_actions import errors
+from fj_osc_actions import http
 from fj_osc_actions import microversion as mv
 from tests.unit import fakes
 
@@ -36,11 +41,19 @@ OK = {"status_code": 200, "json": SHOW_BODY}
 
 class RetriesTestCase(fakes.MockedCloudTestCase):
     def client(self, **kwargs):
-        kwargs.setdefault("retries", 2)
+        """A client whose pauses take no time: they are recorded, and move a
+        fake clock as they would move the real one."""
+        kwargs.setdefault("retries", http.RETRIES)
+        clock = FakeClock()
+        kwargs.setdefault("pacer", http.Pacer(clock=clock))
         client = super().client(**kwargs)
         self.waits = []
 
-        client.pause = self.waits.append
+        def pause(seconds):
+            self.waits.append(seconds)
+            clock.now += seconds
+
+        client.http.pacer.pause = pause
         return client
 
     def answers(self, *responses, path=SHOW_PATH):
@@ -60,7 +73,7 @@ class RateLimitTest(RetriesTestCase):
 
     def test_503_with_retry_after_then_success(self):
         self.answers(unavailable(2), unavailable(3), OK)
-        self.show(self.client(retries=0))
+        self.show(self.client())
         self.assertEqual([2.0, 3.0], self.waits)
         self.assertEqual(3, len(self.compute_calls()))
 
@@ -77,16 +90,43 @@ class RateLimitTest(RetriesTestCase):
         with self.assertRaises(errors.ActionsError):
             self.show(self.client())
         self.assertEqual([30.0, 30.0], self.waits)
-        self.assertLessEqual(sum(self.waits), api.MAX_RATE_LIMIT_WAIT)
         self.assertEqual(3, len(self.compute_calls()))
 
-    def test_at_most_three_retries(self):
-        self.answers(too_many(1))
-        with self.assertRaises(errors.ActionsError) as caught:
+    def test_at_most_four_requests_per_get(self):
+        # The stated maximum, written by hand: 1 request and 3 retries.
+        for failure in (too_many(1), unavailable(), fault(502, "bad gateway"),
+                        fault(504, "gateway timeout")):
+            with self.subTest(status=failure["status_code"]):
+                self.m.reset_mock()
+                self.answers(failure)
+                with self.assertRaises(errors.ServiceFailure) as caught:
+                    self.show(self.client())
+                self.assertEqual(4, len(self.compute_calls()))
+                self.assertEqual(3, len(self.waits))
+                self.assertEqual(f"req-{failure['status_code']}",
+                                 caught.exception.openstack_request_id)
+
+    def test_connection_failures_share_the_same_budget(self):
+        self.m.get(fakes.EAST + SHOW_PATH, exc=requests.exceptions.ConnectionError("reset"))
+        with self.assertRaises(errors.EndpointUnreachable):
             self.show(self.client())
-        self.assertEqual(api.MAX_RATE_LIMIT_RETRIES, len(self.waits))
-        self.assertEqual(api.MAX_RATE_LIMIT_RETRIES + 1, len(self.compute_calls()))
-        self.assertEqual("req-429", caught.exception.openstack_request_id)
+        self.assertEqual(4, len(self.compute_calls()))
+        self.assertEqual([0.5, 1.0, 2.0], self.waits)
+
+    def test_a_mix_of_failures_is_still_four_requests(self):
+        self.answers({"exc": requests.exceptions.ConnectTimeout("slow")}, unavailable(),
+                     {"exc": requests.exceptions.ConnectionError("reset")}, too_many(), OK)
+        with self.assertRaises(errors.ServiceFailure):
+            self.show(self.client())
+        self.assertEqual(4, len(self.compute_calls()))
+
+    def test_no_retry_when_asked_for_none(self):
+        self.answers(unavailable(), OK)
+        with self.assertRaises(errors.ServiceFailure):
+            self.client().http.get(["servers", fakes.SERVER_ID, "os-instance-actions",
+                                    fakes.FAILED_REQUEST],
+                                   self.client().http.target(fakes.SERVER_ID), retries=0)
+        self.assertEqual(1, len(self.compute_calls()))
 
     def test_429_without_retry_after_backs_off(self):
         self.answers(too_many(), too_many(), OK)
@@ -102,7 +142,7 @@ class RateLimitTest(RetriesTestCase):
                     self.show(self.client(retries=retries))
                 self.assertIn("503", str(caught.exception))
                 self.assertEqual(retries + 1, len(self.compute_calls()))
-                self.assertEqual(list(api.BACKOFF_DELAYS[:retries]), self.waits)
+                self.assertEqual([0.5, 1.0][:retries], self.waits)
 
     def test_500_is_not_waited_out(self):
         self.answers(fault(500, "boom"), OK)
@@ -117,24 +157,19 @@ class RateLimitTest(RetriesTestCase):
         self.assertEqual([0.5], self.waits)
 
     def test_retry_delay(self):
-        class Response:
-            def __init__(self, status, retry_after=None):
-                self.status_code = status
-                self.headers = {} if retry_after is None else {"Retry-After": retry_after}
-
-        self.assertIsNone(api.retry_delay(Response(500, "1"), 0))
-        self.assertIsNone(api.retry_delay(Response(200), 0))
-        self.assertEqual(1.5, api.retry_delay(Response(429, " 1.5 "), 0))
-        self.assertEqual(0.0, api.retry_delay(Response(429, "-3"), 0))
-        self.assertEqual(2.0, api.retry_delay(Response(503), 7, retries=10))
-        # A plain 503 is retried as many times as any failed GET, no more.
-        self.assertIsNone(api.retry_delay(Response(503), 2, retries=2))
-        self.assertEqual(1.0, api.retry_delay(Response(429), 1, retries=0))
+        self.assertIsNone(http.retry_delay(500, "1", 0))
+        self.assertIsNone(http.retry_delay(404, None, 0))
+        self.assertEqual(1.5, http.retry_delay(429, " 1.5 ", 0))
+        self.assertEqual(0.0, http.retry_delay(429, "-3", 0))
+        self.assertEqual(2.0, http.retry_delay(503, None, 7))
+        self.assertEqual(1.0, http.retry_delay(502, None, 1))
+        self.assertEqual(0.5, http.retry_delay(None, None, 0))  # a connection failure
+        self.assertEqual(0.5, http.retry_delay(429, "soon", 0))
 
     def test_cancel_during_a_rate_limit_wait(self):
         self.answers(too_many(5), OK)
         client = self.client()
-        del client.pause  # the real pause, which the cancellation ends
+        del client.http.pacer.pause  # the real pause, which the cancellation ends
         client.cancelled.wait = lambda seconds: True
         with self.assertRaises(errors.Cancelled):
             self.show(client)
@@ -301,17 +336,122 @@ class AfterTheFallbackTest(RetriesTestCase):
         self.assertEqual(mv.Microversion(2, 50), client.microversion)
 
 
-class PauseTest(unittest.TestCase):
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+class PacerTest(unittest.TestCase):
     def test_waits_in_slices_so_that_ctrl_c_is_seen(self):
-        client = api.ComputeAPI(None)
+        clock = FakeClock()
+        pacer = http.Pacer(clock=clock)
         slices = []
 
-        def wait(seconds):
+        def wait(seconds):  # time passes as the slice asks, no real time
             slices.append(seconds)
-            time.sleep(seconds)
+            clock.now += seconds
             return False
 
-        client.cancelled.wait = wait
-        client.pause(0.35)
-        self.assertGreaterEqual(len(slices), 4)
-        self.assertTrue(all(piece <= api.PAUSE_SLICE for piece in slices), slices)
+        pacer.cancelled.wait = wait
+        pacer.pause(0.35)
+        self.assertEqual(4, len(slices))
+        self.assertAlmostEqual(0.35, sum(slices))
+        self.assertTrue(all(piece <= http.PAUSE_SLICE for piece in slices), slices)
+
+    def test_a_hold_makes_every_request_of_the_run_wait(self):
+        clock = FakeClock()
+        pacer = http.Pacer(clock=clock)
+        waited = []
+        pacer.pause = waited.append
+        pacer.hold(5.0)
+        pacer.wait_turn()
+        clock.now += 5.0
+        pacer.wait_turn()
+        self.assertEqual([5.0], waited)
+
+
+class SharedBackOffTest(fakes.MockedCloudTestCase):
+    def test_retry_after_seen_by_one_client_holds_the_others(self):
+        clock = FakeClock()
+        pacer = http.Pacer(clock=clock)
+        first = self.client(pacer=pacer, retries=http.RETRIES)
+        second = self.client(pacer=pacer, retries=http.RETRIES)
+        paused = []
+
+        def pause(seconds):
+            paused.append(seconds)
+            if len(paused) == 1:
+                # while the first waits out its 429, the second sends: it
+                # waits its turn first (the clock has not moved yet)
+                second.get_action(fakes.SERVER_ID, fakes.FAILED_REQUEST)
+            clock.now += seconds
+
+        pacer.pause = pause
+        self.m.get(fakes.EAST + SHOW_PATH, [too_many(7), OK, OK])
+        first.get_action(fakes.SERVER_ID, fakes.FAILED_REQUEST)
+        self.assertEqual([7.0, 7.0], paused)
+        self.assertEqual(3, len(fakes.compute_requests(self.m)))
+
+
+class NoSideEffectsTest(fakes.MockedCloudTestCase):
+    """After a command, OSC's process is as it was, but for our own objects."""
+
+    def test_root_handlers_get_no_filter_and_the_adapters_stay_keep_alive(self):
+        root = logging.getLogger()
+        handler = logging.StreamHandler()
+        root.addHandler(handler)
+        self.addCleanup(root.removeHandler, handler)
+        self.reply("show_failed_admin_2.84", SHOW_PATH)
+        client = self.client()
+        self.show_all_the_ways(client)
+        self.assertEqual([[] for _ in root.handlers], [h.filters for h in root.handlers])
+        adapters = client.http.session.session.adapters
+        for prefix in ("https://", "http://"):
+            self.assertIsInstance(adapters[prefix], ksa_session.TCPKeepAliveAdapter)
+
+    def show_all_the_ways(self, client):
+        client.get_action(fakes.SERVER_ID, fakes.FAILED_REQUEST)
+        client.http.size_pool(32)
+
+    def test_a_user_agent_of_ours(self):
+        self.reply("show_failed_admin_2.84", SHOW_PATH)
+        self.client().get_action(fakes.SERVER_ID, fakes.FAILED_REQUEST)
+        agent = fakes.compute_requests(self.m)[0].headers["User-Agent"]
+        self.assertTrue(agent.startswith(f"{http.CLIENT_NAME}/"), agent)
+        self.assertIn("keystoneauth1/", agent)
+
+    def test_credentials_in_urls_are_masked_in_our_log(self):
+        records = []
+
+        class Keep(logging.Handler):
+            def emit(self, record):
+                records.append(record.getMessage())
+
+        keep = Keep(level=logging.DEBUG)
+        http.LOG.addHandler(keep)
+        http.LOG.setLevel(logging.DEBUG)
+        self.addCleanup(http.LOG.removeHandler, keep)
+        self.addCleanup(http.LOG.setLevel, logging.NOTSET)
+        http.LOG.debug("to %s", "https://user:s3cret@compute.test/v2.1")
+        self.assertEqual(["to https://***@compute.test/v2.1"], records)
+
+    def test_threads_share_one_pacer_and_stop_together(self):
+        pacer = http.Pacer()
+        stopped = []
+
+        def worker():
+            try:
+                pacer.pause(30)
+            except errors.Cancelled:
+                stopped.append(1)
+
+        threads = [threading.Thread(target=worker) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        pacer.cancelled.set()
+        for thread in threads:
+            thread.join(10)
+        self.assertEqual(3, len(stopped))
