@@ -9,7 +9,10 @@
   ``authtoken`` answers.
 - :class:`IdentityStub`: Keystone v3 for the ``openstack`` login (version
   document and ``POST /v3/auth/tokens`` with a password): the catalog's
-  compute endpoint of region jp-east-3 is the real Nova.
+  compute endpoint of region jp-east-3 is the real Nova. For the contract
+  view: ``GET /v3/auth/projects`` and rescoping (``POST /v3/auth/tokens``
+  with the token method and a project scope), for the user ``ops`` who has
+  roles in several projects (:data:`MEMBERSHIPS`).
 - :class:`NetworkStub`: the one Neutron call Nova's server views make
   (``GET /v2.0/ports?device_id=...`` for the security groups): no ports.
 
@@ -29,7 +32,11 @@ from urllib import parse
 from fj_osc_actions_simulator.seed import (DOMAIN_ID, DOMAIN_NAME, OTHER_PROJECT_ID,  # noqa: F401
                                            OTHER_PROJECT_NAME, PROJECT_ID, PROJECT_NAME, REGION)
 
-PROJECTS = {PROJECT_ID: PROJECT_NAME, OTHER_PROJECT_ID: OTHER_PROJECT_NAME}
+#: A project where ops has only a role Nova's policy does not know (403).
+BILLING_PROJECT_ID = "b111111111111111111111111111111b"
+BILLING_PROJECT_NAME = "billing"
+PROJECTS = {PROJECT_ID: PROJECT_NAME, OTHER_PROJECT_ID: OTHER_PROJECT_NAME,
+            BILLING_PROJECT_ID: BILLING_PROJECT_NAME}
 
 #: user name (= user ID) -> (password, project ID, roles).
 USERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -38,7 +45,14 @@ USERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "other": ("other-secret", OTHER_PROJECT_ID, ("member", "reader")),
     # a role that Nova's default policies do not know: 403 on compute
     "guest": ("guest-secret", PROJECT_ID, ("guest",)),
+    # the contract view's user: logs in to demo-project, rescopes to the others
+    "ops": ("ops-secret", PROJECT_ID, ("member", "reader")),
 }
+#: user -> project ID -> roles: every project a token of the user may be scoped to.
+MEMBERSHIPS: dict[str, dict[str, tuple[str, ...]]] = {
+    user: {project: roles} for user, (_password, project, roles) in USERS.items()}
+MEMBERSHIPS["ops"].update({OTHER_PROJECT_ID: ("member", "reader"),
+                           BILLING_PROJECT_ID: ("guest",)})
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -59,10 +73,10 @@ def _json(start_response: StartResponse, status: str, body: Any,
 
 def _user_of_token(token: str | None) -> tuple[str, str, tuple[str, ...]] | None:
     user, _sep, project = (token or "").partition(":")
-    account = USERS.get(user)
-    if account is None or account[1] != project:
+    roles = MEMBERSHIPS.get(user, {}).get(project)
+    if roles is None:
         return None
-    return user, project, account[2]
+    return user, project, roles
 
 
 # -- Nova's auth filter ---------------------------------------------------------
@@ -137,6 +151,8 @@ class IdentityStub:
             return _json(start_response, "200 OK", {"version": version})
         if method == "POST" and path == "/v3/auth/tokens":
             return self._login(environ, start_response)
+        if method == "GET" and path == "/v3/auth/projects":
+            return self._projects(environ, start_response)
         return _json(start_response, "404 Not Found",
                      {"error": {"code": 404, "title": "Not Found",
                                 "message": f"The identity stub has no {method} {path}"}})
@@ -145,25 +161,50 @@ class IdentityStub:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         try:
             auth = json.loads(environ["wsgi.input"].read(length))["auth"]
+            if auth["identity"]["methods"] == ["token"]:
+                return self._rescope(auth, start_response)
             credentials = auth["identity"]["password"]["user"]
             user, password = credentials["name"], credentials["password"]
         except (ValueError, KeyError, TypeError):
             return _json(start_response, "400 Bad Request",
                          {"error": {"code": 400, "title": "Bad Request",
-                                    "message": "Only password logins by user name."}})
+                                    "message": "Only password logins by user name, and "
+                                               "token logins scoped to a project ID."}})
         account = USERS.get(user)
         if account is None or account[0] != password:
-            return _json(start_response, "401 Unauthorized", {"error": {
-                "code": 401, "title": "Unauthorized",
-                "message": "The request you have made requires authentication."}})
+            return _unauthorized(start_response)
         with self._lock:
             self.logins += 1
         _password, project, roles = account
+        return self._token(start_response, user, project, roles, ["password"])
+
+    def _rescope(self, auth: dict[str, Any], start_response: StartResponse) -> Any:
+        """The token method with a project scope: a token of that project."""
+        found = _user_of_token(auth["identity"]["token"]["id"])
+        project = auth["scope"]["project"]["id"]
+        roles = MEMBERSHIPS.get(found[0], {}).get(project) if found else None
+        if found is None or roles is None:
+            return _unauthorized(start_response)
+        return self._token(start_response, found[0], project, roles, ["token", "password"])
+
+    def _projects(self, environ: Environ, start_response: StartResponse) -> Any:
+        """``GET /v3/auth/projects``: the projects the token's user has a role in."""
+        found = _user_of_token(environ.get("HTTP_X_AUTH_TOKEN"))
+        if found is None:
+            return _unauthorized(start_response)
+        listed = [{"id": project, "name": PROJECTS[project], "domain_id": DOMAIN_ID,
+                   "enabled": True, "links": {"self": f"{self.identity_url}/projects/{project}"}}
+                  for project in MEMBERSHIPS[found[0]]]
+        return _json(start_response, "200 OK", {"projects": listed, "links": {
+            "self": self.identity_url + "/auth/projects", "previous": None, "next": None}})
+
+    def _token(self, start_response: StartResponse, user: str, project: str,
+               roles: tuple[str, ...], methods: list[str]) -> Any:
         now = datetime.datetime.now(datetime.timezone.utc)
         stamp = "%Y-%m-%dT%H:%M:%S.000000Z"
         domain = {"id": DOMAIN_ID, "name": DOMAIN_NAME}
         token = {
-            "methods": ["password"],
+            "methods": methods,
             "user": {"id": user, "name": user, "domain": domain, "password_expires_at": None},
             "project": {"id": project, "name": PROJECTS[project], "domain": domain},
             "roles": [{"id": _stable_id("role", role), "name": role} for role in roles],
@@ -183,7 +224,13 @@ class IdentityStub:
             ],
         }
         return _json(start_response, "201 Created", {"token": token},
-                     [("X-Subject-Token", token_for(user))])
+                     [("X-Subject-Token", f"{user}:{project}")])
+
+
+def _unauthorized(start_response: StartResponse) -> list[bytes]:
+    return _json(start_response, "401 Unauthorized", {"error": {
+        "code": 401, "title": "Unauthorized",
+        "message": "The request you have made requires authentication."}})
 
 
 # -- Neutron ----------------------------------------------------------------------
