@@ -113,6 +113,7 @@ class Contract:
                             timeout=timeout)
         self._login: keystone.Login | None = None
         self._projects: list[Project] | None = None
+        self._probe: actions_client.ActionsClient | None = None
 
     @property
     def region(self) -> str | None:
@@ -165,7 +166,9 @@ class Contract:
     @property
     def microversion(self) -> mv.Microversion:
         """The microversion asked for (a project's client may fall back from it)."""
-        return self.make_client(self.session).microversion
+        if self._probe is None:
+            self._probe = self.make_client(self.session)  # sends nothing
+        return self._probe.microversion
 
     def make_client(self, session: Any) -> actions_client.ActionsClient:
         return actions_client.ActionsClient(session, **self.options)

@@ -54,6 +54,10 @@ class CannotRescope(errors.ActionsError):
 
 def log_in(session: Any, region: str | None) -> Login:
     """Log in with the session's own auth (once: keystoneauth keeps the token)."""
+    if not callable(getattr(session.auth, "get_access", None)):  # none, admin_token
+        raise errors.InvalidInput(_(
+            "--my-projects and --project need a login at the identity service (a password, "
+            "an application credential or a token); the auth type in use has none."))
     with errors.transport_errors(errors.IDENTITY_SERVICE, region):
         session.get_auth_headers()
         access = session.auth.get_access(session)

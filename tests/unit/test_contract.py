@@ -443,6 +443,16 @@ class OptionsTest(ContractTestCase):
             self.reader().read(["bad\nname"])
         self.assertEqual([], self.m.request_history)
 
+    def test_an_auth_type_without_keystone_is_one_line_before_any_request(self):
+        from keystoneauth1 import session, token_endpoint
+
+        auth = token_endpoint.Token("http://override.test:8774/v2.1/x", fakes.TOKEN)
+        reader = contract.Contract(session.Session(auth=auth), region_name="jp-east-3")
+        with self.assertRaises(errors.InvalidInput) as caught:
+            reader.read(None)
+        self.assertIn("need a login at the identity service", str(caught.exception))
+        self.assertEqual([], self.m.request_history)
+
     def test_an_age_is_one_time_for_every_server(self):
         list(self.reader().read(None, changes_since="1d"))
         since = {r.qs["changes-since"][0] for r in self.cloud.compute_requests()
