@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator, Sequence
 from fj_osc_actions import errors
 from fj_osc_actions import fleet
 from fj_osc_actions import http
+from fj_osc_actions import pacing
 from fj_osc_actions import lookup
 from fj_osc_actions import microversion as mv
 from fj_osc_actions import models
@@ -48,7 +49,7 @@ class ActionsClient:
         microversion: str | mv.Microversion | None = None,
         timeout: float | None = validation.DEFAULT_TIMEOUT,
         retries: int = http.RETRIES,
-        pacer: http.Pacer | None = None,
+        pacer: pacing.Pacer | None = None,
     ) -> None:
         self.http = http.ComputeHTTP(
             session, region_name=region_name, interface=interface,

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
-import time
 from typing import Any, Mapping, Sequence
 
 from keystoneauth1 import adapter as ksa_adapter
@@ -36,6 +34,7 @@ from keystoneauth1 import session as ksa_session
 
 from fj_osc_actions import errors
 from fj_osc_actions import microversion as mv
+from fj_osc_actions import pacing
 from fj_osc_actions import redaction
 from fj_osc_actions import regions
 from fj_osc_actions import validation
@@ -55,7 +54,6 @@ MAX_WAIT = 60.0
 LATEST = "latest"
 #: requests keeps 10 connections per host by default.
 DEFAULT_POOL_SIZE = 10
-PAUSE_SLICE = 0.1
 
 
 def retry_delay(status: int | None, retry_after: str | None, attempt: int) -> float | None:
@@ -80,43 +78,6 @@ def client_version() -> str:
         return "unknown"
 
 
-class Pacer:
-    """Cancellation and pauses shared by every request of a run (a pool of
-    workers included): one Ctrl-C stops them all, and a ``Retry-After``
-    seen by one holds the others back too."""
-
-    def __init__(self, clock: Any = time.monotonic) -> None:
-        self.cancelled = threading.Event()
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._not_before = 0.0
-
-    def pause(self, seconds: float) -> None:
-        """Wait, in short slices (Python runs its Ctrl-C handler between
-        them); ``errors.Cancelled`` if cancelled meanwhile."""
-        deadline = self._clock() + seconds
-        while (remaining := deadline - self._clock()) > 0:
-            if self.cancelled.wait(min(remaining, PAUSE_SLICE)):
-                raise errors.Cancelled(_("Cancelled."))
-        self.check()
-
-    def check(self) -> None:
-        if self.cancelled.is_set():
-            raise errors.Cancelled(_("Cancelled."))
-
-    def hold(self, seconds: float) -> None:
-        """No request of this run leaves for ``seconds``."""
-        with self._lock:
-            self._not_before = max(self._not_before, self._clock() + seconds)
-
-    def wait_turn(self) -> None:
-        with self._lock:
-            wait = self._not_before - self._clock()
-        if wait > 0:
-            self.pause(wait)
-        self.check()
-
-
 class ComputeHTTP:
     """GET requests of JSON objects from one compute endpoint at one microversion."""
 
@@ -130,7 +91,7 @@ class ComputeHTTP:
         microversion: str | mv.Microversion | None = None,
         timeout: float | None = validation.DEFAULT_TIMEOUT,
         retries: int = RETRIES,
-        pacer: Pacer | None = None,
+        pacer: pacing.Pacer | None = None,
     ) -> None:
         self.session = session
         self.region_name = region_name or None
@@ -138,7 +99,7 @@ class ComputeHTTP:
         self.endpoint_override = endpoint_override or None
         self.timeout = timeout
         self.retries = retries
-        self.pacer = pacer or Pacer()
+        self.pacer = pacer or pacing.Pacer()
         text = str(microversion or "").strip().lower()
         #: Whether the user chose the microversion (else: fall back on a 406).
         self.microversion_chosen = text not in ("", "2", "2.0")
@@ -261,6 +222,8 @@ class ComputeHTTP:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(self, path: str, params: dict[str, str]) -> Any:
+        """One request (the run's hold waited first); keystoneauth's
+        exceptions become ours."""
         self.pacer.wait_turn()
         with errors.transport_errors(errors.COMPUTE_ENDPOINT, self.region_name,
                                      f"{self.endpoint.url}/{path}"):

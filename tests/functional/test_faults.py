@@ -77,9 +77,10 @@ class FaultMatrixTest(base.FunctionalTestCase):
         self.assertEqual([503, 200], [e.status for e in self.sim.compute_requests()])
 
     def test_502_html(self):
-        line = self.assert_one_line_failure(self.show_with_fault("502-html", times=3), "HTTP 502")
+        # A GET makes at most 4 requests (1 and 3 retries): four 502s fail it.
+        line = self.assert_one_line_failure(self.show_with_fault("502-html", times=4), "HTTP 502")
         self.assertNotIn("<", line)
-        self.assertEqual(3, len(self.sim.compute_requests()))
+        self.assertEqual(4, len(self.sim.compute_requests()))
 
     def test_200_not_json(self):
         self.assert_one_line_failure(self.show_with_fault("not-json"), "not JSON")
@@ -184,13 +185,13 @@ class TimeoutTest(base.FunctionalTestCase):
         self.sim.inject("slow:60", path_contains="os-instance-actions", times=times)
         return self.openstack(*SHOW, env={**self.password_env(), "OS_API_TIMEOUT": "5"})
 
-    def test_slow_response_past_the_timeout_is_tried_three_times(self):
-        # A GET is sent 3 times in all after timeouts (written by hand: 1 + 2 retries).
-        result = self.show_with_slow_answers(times=3)
+    def test_slow_response_past_the_timeout_is_tried_four_times(self):
+        # A GET is sent 4 times in all after timeouts (written by hand: 1 + 3 retries).
+        result = self.show_with_slow_answers(times=4)
         self.assert_one_line_failure(
             result, f"Timed out talking to the compute endpoint at {self.sim.url}/v2.1/",
             ": no answer within the timeout. Try again, or raise the timeout")
-        self.assertEqual(3, len(self.sim.compute_requests()))
+        self.assertEqual(4, len(self.sim.compute_requests()))
 
     def test_slow_once_is_saved_by_the_retry(self):
         self.assert_success(self.show_with_slow_answers(times=1))

@@ -10,6 +10,7 @@ from keystoneauth1 import session as ksa_session
 
 from fj_osc_actions import errors
 from fj_osc_actions import http
+from fj_osc_actions import pacing
 from fj_osc_actions import microversion as mv
 from tests.unit import fakes
 
@@ -45,7 +46,7 @@ class RetriesTestCase(fakes.MockedCloudTestCase):
         fake clock as they would move the real one."""
         kwargs.setdefault("retries", http.RETRIES)
         clock = FakeClock()
-        kwargs.setdefault("pacer", http.Pacer(clock=clock))
+        kwargs.setdefault("pacer", pacing.Pacer(clock=clock))
         client = super().client(**kwargs)
         self.waits = []
 
@@ -347,7 +348,7 @@ class FakeClock:
 class PacerTest(unittest.TestCase):
     def test_waits_in_slices_so_that_ctrl_c_is_seen(self):
         clock = FakeClock()
-        pacer = http.Pacer(clock=clock)
+        pacer = pacing.Pacer(clock=clock)
         slices = []
 
         def wait(seconds):  # time passes as the slice asks, no real time
@@ -359,11 +360,11 @@ class PacerTest(unittest.TestCase):
         pacer.pause(0.35)
         self.assertEqual(4, len(slices))
         self.assertAlmostEqual(0.35, sum(slices))
-        self.assertTrue(all(piece <= http.PAUSE_SLICE for piece in slices), slices)
+        self.assertTrue(all(piece <= pacing.PAUSE_SLICE for piece in slices), slices)
 
     def test_a_hold_makes_every_request_of_the_run_wait(self):
         clock = FakeClock()
-        pacer = http.Pacer(clock=clock)
+        pacer = pacing.Pacer(clock=clock)
         waited = []
         pacer.pause = waited.append
         pacer.hold(5.0)
@@ -376,7 +377,7 @@ class PacerTest(unittest.TestCase):
 class SharedBackOffTest(fakes.MockedCloudTestCase):
     def test_retry_after_seen_by_one_client_holds_the_others(self):
         clock = FakeClock()
-        pacer = http.Pacer(clock=clock)
+        pacer = pacing.Pacer(clock=clock)
         first = self.client(pacer=pacer, retries=http.RETRIES)
         second = self.client(pacer=pacer, retries=http.RETRIES)
         paused = []
@@ -439,7 +440,7 @@ class NoSideEffectsTest(fakes.MockedCloudTestCase):
         self.assertEqual(["to https://***@compute.test/v2.1"], records)
 
     def test_threads_share_one_pacer_and_stop_together(self):
-        pacer = http.Pacer()
+        pacer = pacing.Pacer()
         stopped = []
 
         def worker():
