@@ -84,7 +84,7 @@ def identity_url(session: Any) -> str:
 def list_projects(session: Any, login: Login, region: str | None) -> list[Project]:
     """``GET /v3/auth/projects``: the projects the login's user can be scoped to."""
     url = login.identity_url + "/auth/projects"
-    with errors.transport_errors(errors.IDENTITY_SERVICE, region):
+    with errors.transport_errors(errors.IDENTITY_SERVICE, region, url):
         response = session.get(url, raise_exc=False, headers={"Accept": "application/json"})
     what = _("the list of your projects ({url})").format(url=url)
     if response.status_code >= 400:
@@ -148,7 +148,7 @@ def project_session(login: Login, project: Project, base: Any, http: Any,
         return _sibling_session(base, login.auth, http)
     auth = v3.Token(auth_url=login.identity_url, token=login.token, project_id=project.id)
     session = _sibling_session(base, auth, http)
-    with errors.transport_errors(errors.IDENTITY_SERVICE, region):
+    with errors.transport_errors(errors.IDENTITY_SERVICE, region, login.identity_url):
         try:
             session.get_auth_headers()
         except ksa_exceptions.HttpError as error:

@@ -70,7 +70,7 @@ class Cloud:
         self.auth_url = auth_url
         #: project ID -> (name, enabled) as GET /v3/auth/projects lists them
         self.listed: dict[str, tuple[str, bool]] = {p: (n, True) for p, n in NAMES.items()}
-        #: project ID -> HTTP status of a refused rescope
+        #: project ID -> HTTP status of a refused rescope (0: the connection is refused)
         self.refuse: dict[str, int] = {}
         #: projects whose server listing answers 403
         self.forbidden: set[str] = set()
@@ -108,6 +108,8 @@ class Cloud:
             context.status_code = 401
             return {"error": {"code": 401, "message": "The request you have made requires "
                                                       "authentication.", "title": "Unauthorized"}}
+        if self.refuse.get(project_id) == 0:
+            raise requests.exceptions.ConnectionError("[Errno 111] Connection refused")
         if project_id in self.refuse:
             context.status_code = self.refuse[project_id]
             return {"error": {"code": context.status_code, "title": "Refused",
@@ -283,6 +285,15 @@ class ProblemsTest(ContractTestCase):
         scopes = [r.json()["auth"].get("scope") for r in self.m.request_history
                   if r.method == "POST"]
         self.assertNotIn({"project": {"id": "44444444444444444444444444444444"}}, scopes)
+
+    def test_the_identity_service_unreachable_for_one_rescope(self):
+        self.cloud.refuse[P2] = 0  # the connection is refused
+        run = self.reader().read(None)
+        self.assertEqual({P1, P3}, {row[0] for row in self.rows(run)})
+        self.assertEqual(["staging"], [p.project.name for p in run.problems])
+        self.assertIsInstance(run.problems[0].error, errors.EndpointUnreachable)
+        self.assertIn("identity service", str(run.problems[0].error))
+        self.assertIn(fakes.AUTH_URL, str(run.problems[0].error))
 
     def test_a_server_deleted_meanwhile_is_a_notice(self):
         gone = self.cloud.add_server(P3, 2, "gone-01")
