@@ -1,42 +1,35 @@
 """The token cache: a login reused by the next runs, until its token expires.
 
-This module reads and writes files under the cache directory only:
-``$XDG_CACHE_HOME/fj-osc-actions/`` (default ``~/.cache/fj-osc-actions/``),
-created 0700. Each file holds keystoneauth's auth state (the token and its
-body: catalog, expiry) of one identity, is created 0600 under a temporary
-name in the same directory and renamed into place (never chmod'ed after
-writing), so that a concurrent run reads a whole file or none. A file or
-directory owned by another user, or with looser permissions, is ignored
-(and replaced when possible). Any failure (corrupt file, full disk,
-read-only home) means a login as without the cache, reported in the debug
-log only; the token itself is never logged.
+Touches files under the cache directory only, ``$XDG_CACHE_HOME/fj-osc-actions/``
+(default ``~/.cache/fj-osc-actions/``, created 0700): one file per identity
+holding keystoneauth's auth state (token, catalog, expiry), created 0600 under
+a temporary name in the same directory and renamed into place (never chmod'ed
+after writing). Files or directories of another user, or with looser
+permissions, are ignored (and replaced when possible); any failure means a
+login as without the cache, told in the debug log only (never the token).
 
-The key is a SHA-256 of the identity without any secret: the auth URL
-(normalised), auth type, region, user (name or ID) and user domain, project
-scope (ID, or name and domain). A token is used only while it has more than
-keystoneauth's margin (``MIN_TOKEN_LIFE_SECONDS``, 120 s) left. Off with
-``FJ_OSC_ACTIONS_TOKEN_CACHE=0`` or ``cache: {auth: false}`` at the top of
-clouds.yaml; token logins (``token``, ``v3token``, ``admin_token``,
-``none``...) are never cached: only the auth types of ``CACHED_AUTH_TYPES``.
+The key is a SHA-256 of the identity without any secret (auth URL normalised,
+auth type, region, user and user domain, project ID or name and domain). A
+token is used only with more than keystoneauth's margin (120 s) left. Off with
+``FJ_OSC_ACTIONS_TOKEN_CACHE=0`` or ``cache: {auth: false}`` in clouds.yaml;
+only the logins of ``CACHED_AUTH_TYPES`` are cached (no token logins).
 
-For the commands: ``attach(instance)`` (in ``plugin.make_client``, after OSC
-has made its auth plugin, before the first request) puts a cached token into
-the plugin; ``write_back(instance)`` (when the command ends) stores the token
-of a new login, including the one keystoneauth makes after a 401.
-
-For one login used for many projects (one cached token per project)::
+Commands: ``attach(instance)`` (``plugin.make_client``, before the first
+request) gives OSC's auth plugin the cached token; ``write_back(instance)``
+(when the command ends) stores a new login's token (also the one after a 401).
+One login used for many projects, one cached token per project::
 
     identity = tokencache.identity_of(instance)     # None: no cache for this run
     key = tokencache.cache_key(identity, project_id=project_id)
     cache = tokencache.TokenCache()
     state = cache.load(key)       # str for plugin.set_auth_state(), or None
-    ...                           # else log in or rescope, then:
-    cache.store(key, plugin.get_auth_state())
+    cache.store(key, plugin.get_auth_state())        # after a login or rescope
     cache.discard(key)            # a token the cloud refused
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -45,7 +38,7 @@ import secrets
 import stat
 import time
 import weakref
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from keystoneauth1 import access
@@ -60,11 +53,10 @@ MARGIN_SECONDS = identity_base.BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS
 #: Logins with a secret that a cached token saves sending (not token logins).
 CACHED_AUTH_TYPES = frozenset({"password", "v3password", "v3applicationcredential", "v3totp"})
 #: The fields of clouds.yaml's ``auth:`` that name who logs in where: no secret.
-IDENTITY_FIELDS = ("username", "user_id", "user_domain_name", "user_domain_id",
-                   "default_domain_name", "default_domain_id", "project_id", "project_name",
-                   "project_domain_name", "project_domain_id", "domain_id", "domain_name",
-                   "system_scope", "trust_id", "application_credential_id",
-                   "application_credential_name")
+IDENTITY_FIELDS = ("username", "user_id", "user_domain_name", "user_domain_id", "default_domain_name",
+                   "default_domain_id", "project_id", "project_name", "project_domain_name",
+                   "project_domain_id", "domain_id", "domain_name", "system_scope", "trust_id",
+                   "application_credential_id", "application_credential_name")
 #: What a project ID of ``cache_key`` replaces: the login's own scope.
 SCOPE_FIELDS = ("project_id", "project_name", "project_domain_name", "project_domain_id",
                 "domain_id", "domain_name", "system_scope", "trust_id")
@@ -98,9 +90,7 @@ def normalise_auth_url(url: str) -> str:
 def identity_fields(auth_type: str | None, auth_args: Mapping[str, Any],
                     region: str | None) -> dict[str, str] | None:
     """Who logs in where, without any secret; None: a login not to cache."""
-    if auth_type not in CACHED_AUTH_TYPES or auth_args.get("token"):
-        return None
-    if not auth_args.get("auth_url"):
+    if auth_type not in CACHED_AUTH_TYPES or auth_args.get("token") or not auth_args.get("auth_url"):
         return None
     fields = {name: str(auth_args[name]) for name in IDENTITY_FIELDS if auth_args.get(name)}
     fields.update(auth_url=normalise_auth_url(str(auth_args["auth_url"])),
@@ -109,11 +99,8 @@ def identity_fields(auth_type: str | None, auth_args: Mapping[str, Any],
 
 
 def cache_key(identity: Mapping[str, str], project_id: str | None = None) -> str:
-    """The file name of an identity's token: hex SHA-256 of its fields.
-
-    With ``project_id``, the key of that project's token of the same user
-    (a rescoped token): the login's own scope fields are replaced by it.
-    """
+    """Hex SHA-256 of the identity; with ``project_id``, of that project's (rescoped)
+    token of the same user: the project ID replaces the login's own scope fields."""
     fields = dict(identity)
     if project_id is not None:
         for name in SCOPE_FIELDS:
@@ -153,10 +140,8 @@ def identity_of(instance: Any) -> dict[str, str] | None:
         LOG.debug("Token cache: off (%s)", ENVIRONMENT_SWITCH)
         return None
     options = instance._cli_options
-    if getattr(options, "service_provider", None):
-        return None
-    identity = identity_fields(options.config.get("auth_type"), options.get_auth_args(),
-                               instance.region_name)
+    identity = None if getattr(options, "service_provider", None) else identity_fields(
+        options.config.get("auth_type"), options.get_auth_args(), instance.region_name)
     if identity is None:
         LOG.debug("Token cache: not used for auth type %s", options.config.get("auth_type"))
         return None
@@ -241,25 +226,19 @@ class TokenCache:
             LOG.debug("Token cache: could not write %s (%s)", self.path(key),
                       error.strerror or type(error).__name__)
             if temporary is not None:
-                try:
+                with contextlib.suppress(OSError):
                     os.unlink(temporary)
-                except OSError:
-                    pass
             return False
 
     def discard(self, key: str) -> None:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self.path(key))
-        except OSError:
-            pass
 
     def _private_directory(self) -> None:
         """Create the directory 0700; make our own 0700 again; refuse any other."""
         os.makedirs(os.path.dirname(self.directory), 0o700, exist_ok=True)
-        try:
+        with contextlib.suppress(FileExistsError):
             os.mkdir(self.directory, 0o700)
-        except FileExistsError:
-            pass
         info = os.lstat(self.directory)
         why = _trusted(info, stat.S_IFDIR, 0o077)
         if why is not None and stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid():
@@ -268,11 +247,13 @@ class TokenCache:
             raise OSError(0, f"{self.directory} is {why}")
 
 
-class _Attached:
+class _Attached(NamedTuple):
     """What ``write_back`` needs of one run: where, and the token it started with."""
 
-    def __init__(self, cache: TokenCache, key: str, auth: Any, token: str | None) -> None:
-        self.cache, self.key, self.auth, self.token = cache, key, auth, token
+    cache: TokenCache
+    key: str
+    auth: Any
+    token: str | None
 
 
 _ATTACHED: weakref.WeakKeyDictionary[Any, _Attached] = weakref.WeakKeyDictionary()
@@ -281,8 +262,8 @@ _ATTACHED: weakref.WeakKeyDictionary[Any, _Attached] = weakref.WeakKeyDictionary
 def attach(instance: Any) -> None:
     """Give OSC's auth plugin the cached token of this identity, if any."""
     auth = getattr(instance, "auth", None)
-    if not isinstance(auth, identity_base.BaseIdentityPlugin):
-        return
+    if not isinstance(auth, identity_base.BaseIdentityPlugin) or instance in _ATTACHED:
+        return  # no keystoneauth login, or a second client of this run (one login)
     identity = identity_of(instance)
     if identity is None:
         return
@@ -299,10 +280,8 @@ def attach(instance: Any) -> None:
 def write_back(instance: Any) -> None:
     """Store the token of a new login of this run (a 401's new login too)."""
     try:
-        attached = _ATTACHED.pop(instance, None)
-    except TypeError:  # not weakly referable: never attached
-        return
-    if attached is None:
+        attached = _ATTACHED.pop(instance)
+    except (KeyError, TypeError):  # never attached (TypeError: not weakly referable)
         return
     token = _token(attached.auth)
     if token is None and attached.token is not None:

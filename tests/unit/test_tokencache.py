@@ -507,3 +507,35 @@ class CloudsYamlReadTest(unittest.TestCase):
     def test_the_loader_first(self):
         options = self.loader({"cache": {"auth": True}}, extra_config={"cache": {"auth": False}})
         self.assertTrue(tokencache._switched_off_in_clouds_yaml(options))
+
+
+class AttachTest(fakes.MockedCloudTestCase):
+    """attach/write_back on one OSC ClientManager-like object."""
+
+    def test_a_second_client_of_the_run_keeps_the_first_start(self):
+        import types
+
+        from keystoneauth1 import session as ksa_session
+        from keystoneauth1.identity import generic
+
+        class Instance:  # OSC's ClientManager: weakly referable, auth and options
+            pass
+
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        instance = Instance()
+        instance.auth = generic.Password(**LOGIN)
+        instance.region_name = "jp-east-3"
+        instance._cli_options = types.SimpleNamespace(
+            config={"auth_type": "password"}, get_auth_args=lambda: dict(LOGIN),
+            service_provider=None, _openstack_config=None)
+        with mock.patch.dict(os.environ, {"XDG_CACHE_HOME": folder.name}):
+            tokencache.attach(instance)
+            ksa_session.Session(auth=instance.auth).get_token()  # the login
+            tokencache.attach(instance)  # e.g. the contract view's reader, after it
+            tokencache.write_back(instance)
+            key = tokencache.cache_key(identity() or {})
+            state = tokencache.TokenCache().load(key)
+        self.assertIsNotNone(state)
+        self.assertEqual(fakes.TOKEN, json.loads(state or "{}")["auth_token"])
+        tokencache.write_back(instance)  # once only: nothing attached any more
