@@ -45,8 +45,9 @@ def run_with_terminal_stderr(argv: list[str], env: dict[str, str]) -> base.Comma
 
 
 class FleetProgressTest(base.FunctionalTestCase):
-    # 20 servers of the project (12 and the 8 seeded): a progress line (above 10)
-    simulator_options = {"servers": 12}
+    # 20 servers of the project (12 and the 8 seeded): a progress line (above
+    # 10); the running actions last an hour, so both runs read the same data
+    simulator_options = {"servers": 12, "running_seconds": 3600}
 
     def test_the_progress_line_counts_servers_on_a_terminal_only(self):
         argv = ["server", "action", "list", "--all-servers", "--failed", "-f", "json"]
