@@ -1,9 +1,9 @@
 #!/bin/sh
 # Each check, written once: run-tests.sh runs them all, tox runs one per env.
-#   sh tools/check.sh pep8|unit|functional|realnova|docs|build
+#   sh tools/check.sh pep8|unit|functional|realnova|docs|build|lower-constraints
 set -eu
 cd "$(dirname "$0")/.."
-case "${1:?usage: check.sh pep8|unit|functional|realnova|docs|build}" in
+case "${1:?usage: check.sh pep8|unit|functional|realnova|docs|build|lower-constraints}" in
 pep8)
     flake8 fj_osc_actions simulator tests tools ;;
 unit)
@@ -18,6 +18,9 @@ docs)
 build)
     # sdist and wheel from a clean clone, twine, PyPI's rules, installs (own venv)
     sh tools/check-build.sh ;;
+lower-constraints)
+    # unit and functional tests on the minimum versions (own venv, .venv-lower)
+    sh tools/lower-constraints.sh ;;
 *)
     echo "check.sh: unknown check '$1'" >&2
     exit 2 ;;
