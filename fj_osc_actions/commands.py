@@ -69,6 +69,9 @@ class _ActionsCommand(command.Command):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
+        from fj_osc_actions import help_format  # Japanese help fits the terminal
+
+        help_format.fit_to_terminal(parser)
         parser.add_argument(
             "server",
             metavar="<server>",
