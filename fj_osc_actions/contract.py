@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import threading
 from typing import Any, Callable, Iterator, Sequence
 
 from fj_osc_actions import client as actions_client
@@ -41,6 +40,8 @@ from fj_osc_actions import errors
 from fj_osc_actions import fleet
 from fj_osc_actions import microversion as mv
 from fj_osc_actions import models
+from fj_osc_actions import pacing
+from fj_osc_actions import pages
 from fj_osc_actions import projects as keystone
 from fj_osc_actions import regions
 from fj_osc_actions import validation
@@ -88,29 +89,35 @@ class Progress:
 
 
 def failure_reason(action: models.InstanceAction) -> tuple[str | None, str | None]:
-    """The failed event's name, and the last line of its details, else of its
-    traceback (the API shows both to admins only; details from 2.84)."""
+    """The failed event's name (the newest with result Error), and the last
+    line of its details, else of its traceback (the API shows both to admins
+    only; details from 2.84)."""
     event = waiting.failed_event(action)
     if event is None:
         return None, None
-    why = waiting.last_line(event.extra.get("details")) or waiting.last_line(event.traceback)
-    return event.name, why
+    return event.name, waiting.failure_reason(event)
 
 
 class Contract:
     """The projects of one login, and their servers' actions.
 
     The arguments are those of :class:`~fj_osc_actions.client.ActionsClient`:
-    every project gets a client with the same options.
+    every project gets a client with the same options, and all of them one
+    :class:`~fj_osc_actions.pacing.Pacer` (one Ctrl-C, one Retry-After hold).
+    ``tokens`` (a :class:`~fj_osc_actions.project_tokens.ProjectTokens`)
+    keeps the projects' tokens and their listing for the next runs.
     """
 
     def __init__(self, session: Any, *, region_name: str | None = None,
                  interface: str | None = "public", endpoint_override: str | None = None,
-                 microversion: str | None = None, timeout: float | None = None) -> None:
+                 microversion: str | None = None, timeout: float | None = None,
+                 tokens: Any = None) -> None:
         self.session = session
         self.options = dict(region_name=region_name, interface=interface,
                             endpoint_override=endpoint_override, microversion=microversion,
                             timeout=timeout)
+        self.tokens = tokens
+        self.pacer = pacing.Pacer()
         self._login: keystone.Login | None = None
         self._projects: list[Project] | None = None
         self._probe: actions_client.ActionsClient | None = None
@@ -128,7 +135,8 @@ class Contract:
     def projects(self) -> list[Project]:
         """The projects the login's user can be scoped to, as Keystone lists them."""
         if self._projects is None:
-            self._projects = keystone.list_projects(self.session, self.login(), self.region)
+            self._projects = keystone.list_projects(self.session, self.login(), self.region,
+                                                    self.tokens)
         return self._projects
 
     def choose(self, wanted: Sequence[str] | None) -> list[Project]:
@@ -141,7 +149,18 @@ class Contract:
             return keystone.own_project_only(self.login(), wanted)
         if wanted is None:
             return self.projects()
-        return keystone.choose(self.projects(), wanted)
+        try:
+            return keystone.choose(self.projects(), wanted)
+        except errors.InvalidInput:
+            if self.tokens is None:
+                raise
+            # the kept listing may predate a project given meanwhile: ask again
+            self._projects = None
+            self.tokens, kept = None, self.tokens
+            try:
+                return keystone.choose(self.projects(), wanted)
+            finally:
+                self.tokens = kept
 
     def read(self, projects: Sequence[str] | None = None, *, limit: int | None = None,
              changes_since: str | None = None, changes_before: str | None = None,
@@ -171,7 +190,7 @@ class Contract:
         return self._probe.microversion
 
     def make_client(self, session: Any) -> actions_client.ActionsClient:
-        return actions_client.ActionsClient(session, **self.options)
+        return actions_client.ActionsClient(session, pacer=self.pacer, **self.options)
 
     def _check_query(self, limit: int | None, changes_since: str | None,
                      changes_before: str | None) -> dict[str, Any]:
@@ -179,18 +198,9 @@ class Contract:
         refused here if the microversion in use lacks them."""
         if self.options["endpoint_override"]:
             regions.check_override(self.options["endpoint_override"])
-        version = self.microversion
-        query: dict[str, Any] = {"limit": limit}
-        if limit is not None:
-            validation.check_limit(limit)
-            mv.require(version, mv.PAGING, "--limit")
-        for option, value, needed in (("--changes-since", changes_since, mv.PAGING),
-                                      ("--changes-before", changes_before, mv.CHANGES_BEFORE)):
-            key = option[2:].replace("-", "_")
-            query[key] = None if value is None else validation.check_time_filter(value, option)
-            if value is not None:
-                mv.require(version, needed, option)
-        return query
+        checked = pages.list_query(self.microversion, limit, None, changes_since, changes_before)
+        return {"limit": limit, "changes_since": checked.params.get("changes-since"),
+                "changes_before": checked.params.get("changes-before")}
 
 
 class ContractRun:
@@ -208,8 +218,10 @@ class ContractRun:
         self._reasons = reasons
         self._concurrency = concurrency
         self._on_progress = on_progress
-        self._cancelled = threading.Event()
-        self._clients: list[actions_client.ActionsClient] = []
+        #: one event for the pool and every project's client
+        self._cancelled = contract.pacer.cancelled
+        #: project ID -> (its auth, its token when opened): new tokens are kept
+        self._opened_auth: dict[str, tuple[Any, str | None]] = {}
         self._rows: list[Row] = []
         self._counts = [0, 0, 0]  # projects done, servers done, servers known
 
@@ -218,10 +230,8 @@ class ContractRun:
         return [problem for problem in self.problems if not problem.vanished]
 
     def cancel(self) -> None:
-        """Stop: nothing more is sent, by any project's client."""
+        """Stop: nothing more is sent, by any project's client (they share one pacer)."""
         self._cancelled.set()
-        for client in list(self._clients):
-            client.cancel()
 
     def __iter__(self) -> Iterator[Row]:
         login, base = self._contract.login(), self._contract.session
@@ -241,6 +251,8 @@ class ContractRun:
             self.cancel()
             raise
         http.close()
+        if self._contract.tokens is not None:
+            keystone.keep_new_tokens(self._contract.tokens, self._opened_auth)
         self._report(finished=True)
         order = {project.id: index for index, project in enumerate(self.projects)}
         self.problems.sort(key=lambda p: (
@@ -258,11 +270,13 @@ class ContractRun:
 
     def _open(self, login: keystone.Login, project: Project, base: Any,
               http: Any) -> tuple[actions_client.ActionsClient, list[models.Server]]:
-        session = keystone.project_session(login, project, base, http, self._contract.region)
+        session = keystone.project_session(login, project, base, http, self._contract.region,
+                                           self._contract.tokens)
+        if project.id != login.project_id:
+            auth = session.auth
+            self._opened_auth[project.id] = (auth, auth.auth_ref.auth_token
+                                             if auth.auth_ref is not None else None)
         client = self._contract.make_client(session)
-        self._clients.append(client)
-        if self._cancelled.is_set():
-            client.cancel()
         return client, list(client.list_servers())
 
     def _opened(self, project: Project) -> Callable[[Any, Any], None]:

@@ -34,8 +34,10 @@ def make_contract(instance: Any) -> Any:
     """The contract view's reader (several projects): the same login and options."""
     from fj_osc_actions import contract
 
+    from fj_osc_actions import project_tokens
+
     options = _client_options(instance)  # sets up OSC's session first
-    return contract.Contract(instance.session, **options)
+    return contract.Contract(instance.session, tokens=project_tokens.for_run(instance), **options)
 
 
 def _client_options(instance: Any) -> dict[str, Any]:

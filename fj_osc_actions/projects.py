@@ -81,26 +81,49 @@ def identity_url(session: Any) -> str:
     return str(url).rstrip("/")
 
 
-def list_projects(session: Any, login: Login, region: str | None) -> list[Project]:
-    """``GET /v3/auth/projects``: the projects the login's user can be scoped to."""
+def list_projects(session: Any, login: Login, region: str | None,
+                  tokens: Any = None) -> list[Project]:
+    """``GET /v3/auth/projects``: the projects the login's user can be scoped
+    to (from ``tokens``, a :class:`project_tokens.ProjectTokens`, when kept)."""
+    kept = tokens.listing() if tokens is not None else None
+    if kept is None:
+        kept = _listed_projects(session, login, region)
+        if tokens is not None:
+            tokens.store_listing(login.auth, kept)
+    try:
+        return [Project(str(p["id"]), str(p.get("name") or p["id"]), p.get("enabled") is not False)
+                for p in kept]
+    except (KeyError, TypeError):
+        raise errors.UnexpectedResponse(_(
+            "Unexpected response from the identity service to {what}: no 'projects' list of "
+            "projects with IDs."
+        ).format(what=_listing_what(login))) from None
+
+
+def _listing_what(login: Login) -> str:
+    return _("the list of your projects ({url})").format(url=login.identity_url + "/auth/projects")
+
+
+def _listed_projects(session: Any, login: Login, region: str | None) -> list[Any]:
     url = login.identity_url + "/auth/projects"
     with errors.transport_errors(errors.IDENTITY_SERVICE, region, url):
         response = session.get(url, raise_exc=False, headers={"Accept": "application/json"})
-    what = _("the list of your projects ({url})").format(url=url)
     if response.status_code >= 400:
         detail = (errors.api_message(response) or response.reason or "").rstrip(".")
         raise errors.ApiError(_(
             "The identity service ({region}) answered HTTP {status} to {what}: {detail}."
-        ).format(region=errors.region_text(region), status=response.status_code, what=what,
-                 detail=detail), errors.response_request_id(response))
+        ).format(region=errors.region_text(region), status=response.status_code,
+                 what=_listing_what(login), detail=detail), errors.response_request_id(response))
     try:
-        return [Project(str(p["id"]), str(p.get("name") or p["id"]), p.get("enabled") is not False)
-                for p in response.json()["projects"]]
+        listed = response.json()["projects"]
     except (ValueError, KeyError, TypeError):
+        listed = None
+    if not isinstance(listed, list):
         raise errors.UnexpectedResponse(_(
             "Unexpected response from the identity service to {what}: no 'projects' list of "
             "projects with IDs."
-        ).format(what=what)) from None
+        ).format(what=_listing_what(login)))
+    return listed
 
 
 def choose(listed: list[Project], wanted: Sequence[str]) -> list[Project]:
@@ -138,15 +161,19 @@ def own_project_only(login: Login, wanted: Sequence[str] | None) -> list[Project
 
 
 def project_session(login: Login, project: Project, base: Any, http: Any,
-                    region: str | None) -> ksa_session.Session:
+                    region: str | None, tokens: Any = None) -> ksa_session.Session:
     """The session of one project: the login's own auth, or a token rescoped
-    from the login's (``POST /v3/auth/tokens``, method token), got now.
+    from the login's (``POST /v3/auth/tokens``, method token), got now or
+    taken from ``tokens`` (a :class:`project_tokens.ProjectTokens`) while valid.
 
-    The one place a project's token comes from (a token cache slots in here).
+    The one place a project's token comes from.
     """
     if project.id == login.project_id:
         return _sibling_session(base, login.auth, http)
     auth = v3.Token(auth_url=login.identity_url, token=login.token, project_id=project.id)
+    cached = tokens.load(project.id) if tokens is not None else None
+    if cached is not None:
+        auth.set_auth_state(cached)
     session = _sibling_session(base, auth, http)
     with errors.transport_errors(errors.IDENTITY_SERVICE, region, login.identity_url):
         try:
@@ -158,7 +185,20 @@ def project_session(login: Login, project: Project, base: Any, http: Any,
                 "(`openstack project list --my-projects`)"
             ).format(region=errors.region_text(region), status=error.http_status,
                      detail=errors.one_line(error.message).rstrip("."))) from None
+    if tokens is not None and cached is None:
+        tokens.store(project.id, auth)
     return session
+
+
+def keep_new_tokens(tokens: Any, opened: dict[str, tuple[Any, str | None]]) -> None:
+    """At the end of a run: keep the tokens that changed while it ran (a 401
+    and a new rescope); ``opened`` maps a project ID to (auth, token at start)."""
+    for project_id, (auth, token) in opened.items():
+        now = auth.auth_ref.auth_token if auth.auth_ref is not None else None
+        if now is None and token is not None:
+            tokens.discard(project_id)
+        elif now is not None and now != token:
+            tokens.store(project_id, auth)
 
 
 def _sibling_session(base: Any, auth: Any, http: Any) -> ksa_session.Session:

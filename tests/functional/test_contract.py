@@ -7,6 +7,8 @@ admin ``ops-admin`` (:mod:`fj_osc_actions_simulator.contract`).
 
 from __future__ import annotations
 
+import re
+
 import signal
 import subprocess
 
@@ -144,6 +146,31 @@ class ContractTest(base.FunctionalTestCase):
         without = self.list("--my-projects")
         self.assertEqual(sorted(without.json, key=str), sorted(on_terminal.json, key=str))
         self.assertNotIn("projects 5/5", without.stderr)
+
+    def test_a_second_run_sends_no_identity_request(self):
+        # One environment, so one token cache, for both runs.
+        env = self.password_env(contract.USER)
+        argv = ("--my-projects", "--changes-since", "1d", "--failed")
+        self.sim.clear_log()
+        first = self.list(*argv, env=env)
+        self.assertTrue(self.sim.wait_idle(base.IDLE_TIMEOUT))
+        compute = set(self.sim.compute_requests())
+        identity = [(e.method, e.path) for e in self.sim.request_log if e not in compute]
+        # discovery, the password login, the listing, a rescope per other project
+        self.assertIn(("GET", "/v3/auth/projects"), identity)
+        self.assertGreaterEqual(len(identity), 5)
+        self.sim.clear_log()
+        second = self.list(*argv, env=env)
+        self.assertTrue(self.sim.wait_idle(base.IDLE_TIMEOUT))
+        compute = set(self.sim.compute_requests())
+        self.assertEqual([], [(e.method, e.path) for e in self.sim.request_log
+                              if e not in compute])
+
+        def without_request_ids(text):  # each answer has its own
+            return re.sub(r"req-[0-9a-f-]+", "req-...", text)
+
+        self.assertEqual((first.code, first.json, without_request_ids(first.stderr)),
+                         (second.code, second.json, without_request_ids(second.stderr)))
 
 
 class BoundedTest(base.FunctionalTestCase):
