@@ -1,4 +1,4 @@
-"""Output formatting: the events column, durations, timelines and rows.
+"""Output formatting: the events column, durations and rows (the timeline: timeline.py).
 
 Tables are for people (one line per event, failures marked, tracebacks cut
 to their last line); json and yaml get the API's values. Text that came from
@@ -8,7 +8,6 @@ characters escaped; ``-f shell`` safe to ``eval``).
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from typing import Any, Sequence
@@ -21,7 +20,6 @@ from fj_osc_actions.i18n import _
 
 INDENT = " " * 10
 TAG_WIDTH = 10
-TIMELINE_WIDTH = 30
 
 #: Formatters that keep structured values and escape text themselves.
 STRUCTURED_FORMATTERS = ("json", "yaml")
@@ -91,7 +89,7 @@ def summarize_traceback(traceback: str) -> str:
     )
 
 
-def _status_tag(event: models.ActionEvent, events: Sequence[models.ActionEvent] = ()) -> str:
+def status_tag(event: models.ActionEvent, events: Sequence[models.ActionEvent] = ()) -> str:
     if models.finished_as_a_retry(event, events):
         return "[retried]"
     if event.running:
@@ -101,7 +99,7 @@ def _status_tag(event: models.ActionEvent, events: Sequence[models.ActionEvent] 
     return "[ok]"
 
 
-def _single_line(value: Any) -> str:
+def single_line(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return escape_controls(json.dumps(value, ensure_ascii=False))
     return escape_controls(" ".join(str(value).split()))
@@ -109,73 +107,24 @@ def _single_line(value: Any) -> str:
 
 def format_event(event: models.ActionEvent, events: Sequence[models.ActionEvent] = ()) -> str:
     """One line for the event, then indented lines for what explains it."""
-    result = "-" if event.result is None else _single_line(event.result)
+    result = "-" if event.result is None else single_line(event.result)
     finish = event.finish_time or "..."
-    name = _single_line(event.name) if event.name else _("(unnamed)")
+    name = single_line(event.name) if event.name else _("(unnamed)")
     head = (
-        f"{_status_tag(event, events):<{TAG_WIDTH}}{name}  {result}  "
-        f"{_single_line(event.start_time or '?')} -> {_single_line(finish)}  "
+        f"{status_tag(event, events):<{TAG_WIDTH}}{name}  {result}  "
+        f"{single_line(event.start_time or '?')} -> {single_line(finish)}  "
         f"({event_duration(event, events)})"
     )
     lines = [head]
     extra = {k: v for k, v in event.extra.items() if v is not None}
     details = extra.pop("details", None)
     if details is not None:
-        lines.append(f"{INDENT}details: {_single_line(details)}")
+        lines.append(f"{INDENT}details: {single_line(details)}")
     if event.traceback:
-        lines.append(f"{INDENT}traceback: {_single_line(summarize_traceback(event.traceback))}")
+        lines.append(f"{INDENT}traceback: {single_line(summarize_traceback(event.traceback))}")
     if extra:
-        pairs = ", ".join(f"{_single_line(k)}: {_single_line(v)}" for k, v in extra.items())
+        pairs = ", ".join(f"{single_line(k)}: {single_line(v)}" for k, v in extra.items())
         lines.append(f"{INDENT}{pairs}")
-    return "\n".join(lines)
-
-
-# -- the timeline ----------------------------------------------------------------
-
-
-def _bar_characters(encoding: str | None) -> tuple[str, str]:
-    """Block characters where the output can encode them, else ASCII."""
-    try:
-        "█░".encode(encoding or "ascii")
-    except (UnicodeEncodeError, LookupError):
-        return "#", "."
-    return "█", "░"
-
-
-def format_timeline(
-    events: Sequence[models.ActionEvent],
-    now: datetime.datetime,
-    encoding: str | None,
-    width: int = TIMELINE_WIDTH,
-) -> str:
-    """Each event as a bar on one time axis shared by all events.
-
-    A running event is drawn to now; an event without times has no bar.
-    """
-    full, empty = _bar_characters(encoding)
-    # In time order (the API lists events as it stored them).
-    events = sorted(events, key=lambda event: parse_time(event.start_time) or now)
-    spans = []
-    for event in events:
-        start = parse_time(event.start_time)
-        still_running = event.running and not models.finished_as_a_retry(event, events)
-        finish = now if still_running else parse_time(event.finish_time)
-        spans.append((start, finish if start and finish and finish >= start else None))
-    starts = [start for start, _finish in spans if start]
-    ends = [finish for _start, finish in spans if finish]
-    origin = min(starts) if starts else now
-    total = max([(end - origin).total_seconds() for end in ends] + [0.001])
-    lines = []
-    for event, (start, finish) in zip(events, spans):
-        bar = empty * width
-        if start and finish:
-            first = min(int((start - origin).total_seconds() / total * width), width - 1)
-            length = max(1, round((finish - start).total_seconds() / total * width))
-            length = min(length, width - first)
-            bar = empty * first + full * length + empty * (width - first - length)
-        name = _single_line(event.name) if event.name else _("(unnamed)")
-        status = _status_tag(event, events)
-        lines.append(f"|{bar}| {status:<{TAG_WIDTH}}{name}  ({event_duration(event, events)})")
     return "\n".join(lines)
 
 

@@ -2,6 +2,7 @@ import json
 import unittest
 
 from fj_osc_actions import formatting
+from fj_osc_actions import timeline
 from fj_osc_actions import microversion as mv
 from fj_osc_actions import models
 from tests.unit import fakes
@@ -188,7 +189,7 @@ class Round2FormattingTest(unittest.TestCase):
                 ("second", "2026-01-01T00:00:10", "2026-01-01T00:00:20"),
                 ("first", "2026-01-01T00:00:00", "2026-01-01T00:00:10"))]
         now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
-        lines = formatting.format_timeline(events, now, "ascii", width=10).splitlines()
+        lines = timeline.format_timeline(events, now, "ascii", width=10).splitlines()
         self.assertEqual(["|#####.....| [ok]      first  (10.0s)",
                           "|.....#####| [ok]      second  (10.0s)"], lines)
 

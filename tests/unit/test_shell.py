@@ -12,6 +12,7 @@ import requests_mock
 import yaml
 
 from fj_osc_actions import commands
+from fj_osc_actions import list_command
 from tests.unit import fakes
 
 SHOW = ["server", "action", "show", fakes.SERVER_ID, fakes.FAILED_REQUEST]
@@ -33,7 +34,7 @@ class EntryPointsTest(unittest.TestCase):
         app._load_commands()
         for words, expected in (
             (["server", "action", "show"], commands.ShowServerAction),
-            (["server", "action", "list"], commands.ListServerActions),
+            (["server", "action", "list"], list_command.ListServerActions),
         ):
             factory, name, rest = app.command_manager.find_command(words + ["x"])
             self.assertIs(expected, factory)
@@ -65,7 +66,9 @@ class EntryPointsTest(unittest.TestCase):
         # cliff imports every command module on each run (any OSC command).
         ours = ("fj_osc_actions.client", "fj_osc_actions.formatting", "fj_osc_actions.errors",
                 "fj_osc_actions.models", "fj_osc_actions_simulator", "werkzeug")
-        self.assertEqual([], self.imported_by("fj_osc_actions.commands", ours))
+        for module in ("fj_osc_actions.commands", "fj_osc_actions.list_command"):
+            with self.subTest(module=module):
+                self.assertEqual([], self.imported_by(module, ours))
 
 
 class ShowTest(ShellTestCase):

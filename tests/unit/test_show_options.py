@@ -6,7 +6,7 @@ import unittest
 from unittest import mock
 
 
-from fj_osc_actions import formatting
+from fj_osc_actions import timeline
 from fj_osc_actions import models
 from tests.unit import fakes
 
@@ -209,7 +209,7 @@ class TimelineTest(ShowOptionsTestCase):
         self.assert_success(result)
         events_line = next(line for line in result.stdout.splitlines() if "| events" in line)
         # StringIO has no encoding: the ASCII fallback, one event filling the axis.
-        self.assertIn("|" + "#" * formatting.TIMELINE_WIDTH + "| [FAILED]", events_line)
+        self.assertIn("|" + "#" * timeline.TIMELINE_WIDTH + "| [FAILED]", events_line)
         self.assertIn("compute_reboot_instance", events_line)
         self.assertIn("(7.0s)", events_line)
 
@@ -268,21 +268,21 @@ class TimelineDrawingTest(unittest.TestCase):
         ]
 
     def test_bars_share_one_axis_and_a_running_event_runs_to_now(self):
-        lines = formatting.format_timeline(self.events(), self.NOW, "utf-8", width=30).splitlines()
+        lines = timeline.format_timeline(self.events(), self.NOW, "utf-8", width=30).splitlines()
         self.assertEqual("|" + "█" * 10 + "░" * 20 + "| [ok]      a  (10.0s)", lines[0])
         self.assertEqual("|" + "░" * 15 + "█" * 15 + "| [running] b  (still running)", lines[1])
 
     def test_ascii_fallback_when_the_encoding_cannot(self):
         for encoding in ("ascii", "latin-1", None, "no-such-codec"):
             with self.subTest(encoding=encoding):
-                text = formatting.format_timeline(self.events(), self.NOW, encoding, width=30)
+                text = timeline.format_timeline(self.events(), self.NOW, encoding, width=30)
                 self.assertEqual("|" + "#" * 10 + "." * 20 + "| [ok]      a  (10.0s)",
                                  text.splitlines()[0])
                 text.encode("ascii")
 
     def test_event_without_times_has_an_empty_bar(self):
         events = [models.ActionEvent.from_api({"event": "x", "result": "Success"})]
-        text = formatting.format_timeline(events, self.NOW, "ascii", width=10)
+        text = timeline.format_timeline(events, self.NOW, "ascii", width=10)
         self.assertTrue(text.startswith("|" + "." * 10 + "|"), text)
 
 
