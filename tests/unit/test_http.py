@@ -413,6 +413,18 @@ class NoSideEffectsTest(fakes.MockedCloudTestCase):
         for prefix in ("https://", "http://"):
             self.assertIsInstance(adapters[prefix], ksa_session.TCPKeepAliveAdapter)
 
+    def test_after_a_command_no_handler_of_the_process_has_our_filter(self):
+        from fj_osc_actions import redaction
+
+        self.reply("show_failed_admin_2.84", SHOW_PATH)
+        result = self.run_osc(["server", "action", "show", fakes.SERVER_ID, fakes.FAILED_REQUEST,
+                               "--debug", "-f", "json"])
+        self.assert_success(result)
+        handlers = logging.getLogger().handlers
+        self.assertTrue(handlers)  # OSC's own, set up by the run
+        self.assertEqual([], [f for h in handlers for f in h.filters
+                              if isinstance(f, redaction.RedactedURLs)])
+
     def show_all_the_ways(self, client):
         client.get_action(fakes.SERVER_ID, fakes.FAILED_REQUEST)
         client.http.size_pool(32)
