@@ -101,6 +101,8 @@ class ComputeHTTP:
         self.retries = retries
         self.pacer = pacer or pacing.Pacer()
         text = str(microversion or "").strip().lower()
+        if text == "2.latest":  # novaclient's spelling, all OSC < 7 accepts
+            text = microversion = LATEST
         #: Whether the user chose the microversion (else: fall back on a 406).
         self.microversion_chosen = text not in ("", "2", "2.0")
         self._asked: str | mv.Microversion | None = microversion

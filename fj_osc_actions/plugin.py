@@ -45,7 +45,11 @@ def _client_options(instance: Any) -> dict[str, Any]:
     from fj_osc_actions import validation
 
     config = instance._cli_options.config
-    timeout = validation.check_timeout(config.get("api_timeout"))
+    # osc-lib < 4 names a cloud "" when none is given, so openstacksdk then
+    # leaves OS_API_TIMEOUT out of the config: read it as OSC would have.
+    timeout = validation.check_timeout(
+        config.get("api_timeout") if config.get("api_timeout") is not None
+        else os.environ.get("OS_API_TIMEOUT"))
     # The commands set auth_required = False so that OSC does not log in
     # before they have checked their input. OSC has no public way to ask for
     # its auth now: its shell sets this same private flag from a command's

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from fj_osc_actions_simulator import Simulator
+from fj_osc_actions_simulator import ManualClock, Simulator
 from fj_osc_actions_simulator.seed import (DELETE_REQUEST, FAILED_REBOOT_REQUEST, OLD_01,
                                            PROJECT_ID, RUNNING_SNAPSHOT_REQUEST, WEB_01,
                                            WEB_01_REQUESTS)
@@ -126,3 +126,29 @@ class FunctionalTestCase(CommandAssertions):
 
     def compute_paths(self) -> list[str]:
         return [entry.path for entry in self.sim.compute_requests()]
+
+
+class HeldAnswersTestCase(FunctionalTestCase):
+    """A simulator on a manual clock: a ``slow`` answer (and a running
+    action) waits until the test moves the clock, so a phase of a run stays
+    open while the test looks. Each test ends by moving the clock an hour,
+    so nothing is left asleep."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.clock = ManualClock()
+        cls.simulator_options = {**cls.simulator_options, "clock": cls.clock}
+        super().setUpClass()
+
+    def setUp(self) -> None:
+        super().setUp()
+        # Before the idle check (cleanups run last first): wake what sleeps.
+        self.addCleanup(self.clock.advance, 3600)
+
+    def start(self, *argv: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+        """The real ``openstack`` in the background (killed at the end if still running)."""
+        process = subprocess.Popen([OPENSTACK, *argv], env=env or self.password_env(), text=True,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        self.addCleanup(lambda: process.poll() is None and process.kill())
+        return process

@@ -12,7 +12,7 @@ import re
 import signal
 import subprocess
 
-from fj_osc_actions_simulator import ManualClock, contract
+from fj_osc_actions_simulator import contract
 from tests.functional import base
 from tests.functional.test_interrupts import INTERRUPT_LIMIT, REACH_TIMEOUT
 from tests.functional.test_terminal import run_with_terminal_stderr
@@ -173,28 +173,14 @@ class ContractTest(base.FunctionalTestCase):
                          (second.code, second.json, without_request_ids(second.stderr)))
 
 
-class BoundedTest(base.FunctionalTestCase):
+class BoundedTest(base.HeldAnswersTestCase):
     """Held answers (the manual clock): exactly --concurrency requests in flight, and Ctrl-C."""
 
     simulator_options = {"projects": 3}
 
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.clock = ManualClock()
-        cls.simulator_options = {**cls.simulator_options, "clock": cls.clock}
-        super().setUpClass()
-
-    def setUp(self) -> None:
-        super().setUp()
-        self.addCleanup(self.clock.advance, 3600)
-
     def start(self, *argv: str) -> subprocess.Popen:
-        process = subprocess.Popen([base.OPENSTACK, "server", "action", "list", *argv],
-                                   env=self.password_env(contract.USER), text=True,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
-        self.addCleanup(lambda: process.poll() is None and process.kill())
-        return process
+        return super().start("server", "action", "list", *argv,
+                             env=self.password_env(contract.USER))
 
     def test_exactly_concurrency_requests_in_flight_over_all_projects(self):
         self.sim.inject("slow:60", path_contains="/os-instance-actions", times=0)

@@ -12,7 +12,6 @@ import socket
 
 import requests
 
-from fj_osc_actions_simulator import ManualClock
 from fj_osc_actions_simulator.seed import FAILED_REBOOT_REQUEST, WEB_01
 from tests.functional import base
 
@@ -166,20 +165,10 @@ class SecretsTest(base.FunctionalTestCase):
         self.assertNotIn(token, result.stdout + result.stderr)
 
 
-class TimeoutTest(base.FunctionalTestCase):
+class TimeoutTest(base.HeldAnswersTestCase):
     """A slow answer never comes while the simulator's manual clock stands
     still, so a timeout (5 s, generous on a loaded machine) is certain, and
     an answer without the fault comes well within it."""
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.clock = ManualClock()
-        cls.simulator_options = {"clock": cls.clock}
-        super().setUpClass()
-
-    def setUp(self) -> None:
-        super().setUp()
-        self.addCleanup(self.clock.advance, 3600)  # wake the held answers
 
     def show_with_slow_answers(self, times: int) -> base.CommandResult:
         self.sim.inject("slow:60", path_contains="os-instance-actions", times=times)

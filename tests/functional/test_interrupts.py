@@ -16,7 +16,7 @@ import subprocess
 import time
 from typing import Callable
 
-from fj_osc_actions_simulator import ManualClock, seed
+from fj_osc_actions_simulator import seed
 from tests.functional import base
 
 #: Generous: the phases interrupted here last forever, or 30 s at least.
@@ -34,26 +34,8 @@ def wait_for(condition: Callable[[], bool], timeout: float = REACH_TIMEOUT) -> b
     return False
 
 
-class InterruptTest(base.FunctionalTestCase):
+class InterruptTest(base.HeldAnswersTestCase):
     simulator_options = {"page_size": 2, "servers": 12}
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.clock = ManualClock()
-        cls.simulator_options = {**cls.simulator_options, "clock": cls.clock}
-        super().setUpClass()
-
-    def setUp(self) -> None:
-        super().setUp()
-        # Before the idle check (cleanups run last first): wake what sleeps.
-        self.addCleanup(self.clock.advance, 3600)
-
-    def start(self, *argv: str) -> subprocess.Popen:
-        process = subprocess.Popen([base.OPENSTACK, *argv], env=self.password_env(), text=True,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
-        self.addCleanup(lambda: process.poll() is None and process.kill())
-        return process
 
     def interrupt(self, process: subprocess.Popen) -> None:
         """SIGINT now: exit 130 within the limit, no traceback, no request after."""

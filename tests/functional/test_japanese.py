@@ -70,13 +70,15 @@ class JapaneseTest(base.FunctionalTestCase):
                 japanese, english = self.both(*argv)
                 self.assert_success(japanese)
                 self.assert_success(english)
-                self.assertIn("サーバのアクションとそのイベントを表示します。", japanese.stdout)
-                self.assertIn("アクションのリクエストID（`openstack server action list` で"
-                              "確認できます）。", japanese.stdout)
+                # wrapped to the terminal's width: compared without the line breaks
+                joined = "".join(japanese.stdout.split())
+                self.assertIn("サーバのアクションとそのイベントを表示します。", joined)
+                self.assertIn("アクションのリクエストID（`openstackserveractionlist`で"
+                              "確認できます）。", joined)
                 self.assertIn("Show a server action and its events.", english.stdout)
                 self.assertNotIn("サーバ", english.stdout)
         japanese = self.run_in(JAPANESE, "server", "action", "list", "--help")
-        self.assertIn("新しい順に一覧表示します。", japanese.stdout)
+        self.assertIn("新しい順に一覧表示します。", "".join(japanese.stdout.split()))
 
     def test_events_notice(self):
         argv = ("server", "action", "show", WEB_01, FAILED_REQ, "-f", "json",

@@ -253,6 +253,14 @@ class LatestTest(RetriesTestCase):
         self.assertEqual("compute latest", self.compute_calls()[0].headers["OpenStack-API-Version"])
         self.assertEqual(mv.Microversion(2, 79), client.microversion)
 
+    def test_novaclients_2_latest_is_latest(self):
+        self.m.get(fakes.EAST + SHOW_PATH, json=SHOW_BODY,
+                   headers={"OpenStack-API-Version": "compute 2.96"})
+        client = self.client(microversion="2.latest")
+        self.show(client)
+        self.assertEqual("compute latest", self.compute_calls()[0].headers["OpenStack-API-Version"])
+        self.assertEqual(mv.Microversion(2, 96), client.microversion)
+
     def test_latest_is_never_a_406_fallback(self):
         self.answers(fault(406, "Minimum is 2.1 and maximum is 2.42."), OK)
         with self.assertRaises(errors.UnsupportedMicroversion):
