@@ -7,6 +7,11 @@ cliff imports every command module of every plugin on each ``openstack``
 run, so this module imports only what OSC has loaded already (and the
 standard library's gettext); the client and the formatting are imported
 when one of these commands runs.
+
+Touches, while one of these commands runs: OSC's stdout (unencodable text
+becomes backslash escapes instead of a crash), and the level of
+keystoneauth's discovery logger (its warnings silenced without ``--debug``,
+restored when the command ends).
 """
 
 from __future__ import annotations
