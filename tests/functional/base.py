@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -152,3 +153,17 @@ class HeldAnswersTestCase(FunctionalTestCase):
                                    stderr=subprocess.PIPE)
         self.addCleanup(lambda: process.poll() is None and process.kill())
         return process
+
+    def assert_interrupted(self, process: subprocess.Popen, limit: float) -> None:
+        """SIGINT now: exit 130 within ``limit`` seconds, no traceback, and no
+        request sent after the signal."""
+        before = len(self.sim.request_log)
+        process.send_signal(signal.SIGINT)
+        try:
+            _stdout, stderr = process.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            self.fail(f"still running {limit:g} s after SIGINT")
+        self.assertEqual(130, process.returncode, stderr)
+        self.assertNotIn("Traceback", stderr)
+        self.assertEqual(before, len(self.sim.request_log), "a request was sent after SIGINT")
