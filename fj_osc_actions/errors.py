@@ -65,7 +65,12 @@ class Target:
         )
 
     def where(self) -> str:
-        return f"{region_text(self.region)} ({redact_url(self.endpoint_url)})"
+        return where_text(self.region, self.endpoint_url)
+
+
+def where_text(region: str | None, endpoint_url: str) -> str:
+    """"region jp-east-3 (https://...)": where a request went, credentials masked."""
+    return f"{region_text(region)} ({redact_url(endpoint_url)})"
 
 
 def region_text(region: str | None) -> str:

@@ -52,7 +52,7 @@ BACKOFF_DELAYS = (0.5, 1.0, 2.0)
 #: The most a GET waits in all for its retries (a longer Retry-After is not waited).
 MAX_WAIT = 60.0
 LATEST = "latest"
-#: requests keeps 10 connections per host by default.
+#: requests keeps 10 connections per host by default (projects.py sizes its pool alike).
 DEFAULT_POOL_SIZE = 10
 
 
@@ -148,7 +148,7 @@ class ComputeHTTP:
                              microversion=str(self.microversion), request_id=request_id)
 
     def where(self) -> str:
-        return f"{errors.region_text(self.region_name)} ({redaction.redact_url(self.endpoint.url)})"
+        return errors.where_text(self.region_name, self.endpoint.url)
 
     # -- requests ----------------------------------------------------------
 

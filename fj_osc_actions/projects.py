@@ -19,12 +19,11 @@ from keystoneauth1 import session as ksa_session
 from keystoneauth1.identity import v3
 
 from fj_osc_actions import errors
+from fj_osc_actions import http as http_path
 from fj_osc_actions import validation
 from fj_osc_actions.i18n import N_, _
 
 PROJECT = N_("project")
-#: requests keeps this many connections per host unless told otherwise.
-DEFAULT_POOL_SIZE = 10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -218,7 +217,7 @@ def connection_pool(base: Any, connections: int) -> Any:
     tls = {key: getattr(base, key) for key in ("tls_ciphers", "tls_min_version")
            if getattr(base, key, None)}
     http = ksa_session.Session(**tls).session
-    if connections > DEFAULT_POOL_SIZE:
+    if connections > http_path.DEFAULT_POOL_SIZE:
         adapter = ksa_session.TCPKeepAliveAdapter(pool_maxsize=connections, **tls)
         for prefix in ("https://", "http://"):
             http.mount(prefix, adapter)
