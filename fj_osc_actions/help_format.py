@@ -119,17 +119,30 @@ def _segments(atoms: list[_Piece]) -> list[list[_Piece]]:
 
 
 def _by_columns(piece: _Piece, width: int) -> list[_Piece]:
-    """A word wider than a line, cut into lines' worth of columns."""
+    """A word wider than a line, cut into lines' worth of columns: next to a
+    wide character where it can be, inside a run of narrow ones only when
+    that run alone is wider than a line."""
     if piece.width <= width:
         return [piece]
     parts, current = [], ""
-    for char in piece.text:
-        if current and display_width(current + char) > width:
-            parts.append(current)
-            current = ""
-        current += char
+    for run in _narrow_runs_and_wide_chars(piece.text):
+        for part in ([run] if display_width(run) <= width else list(run)):
+            if current and display_width(current + part) > width:
+                parts.append(current)
+                current = ""
+            current += part
     parts.append(current)
     return [_Piece(part, piece.spaced and n == 0) for n, part in enumerate(parts)]
+
+
+def _narrow_runs_and_wide_chars(text: str) -> list[str]:
+    runs: list[str] = []
+    for char in text:
+        if runs and not is_wide(char) and not is_wide(runs[-1][-1]):
+            runs[-1] += char
+        else:
+            runs.append(char)
+    return runs
 
 
 def _cut(segment: list[_Piece], width: int) -> list[_Piece]:

@@ -57,6 +57,10 @@ class WrapTest(unittest.TestCase):
             with self.subTest(text=text, width=width):
                 self.assertEqual(lines, wrap(text, width))
 
+    def test_a_command_wider_than_a_line_is_cut_next_to_a_wide_character(self):
+        # found by the property below: "::" was cut in two
+        self.assertEqual(["`、", ":: `"], wrap("`、:: `", 4))
+
     def test_a_wide_character_fits_a_line_of_one_column(self):
         self.assertEqual(["日", "本"], wrap("日本", 1))
 
